@@ -1,0 +1,124 @@
+"""The parsed article: original text, elements with exact offsets, and offset -> line:column.
+
+Every position in adlint is an offset into `Document.text`, captured while parsing. Only
+`Document.position` turns offsets into 1-based lines and columns, so `\\r\\n`, lone `\\r`,
+front matter and BOMs are handled in exactly one place.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts_of(text: str) -> tuple[int, ...]:
+    """Return the offset where each line begins (`\\r\\n`, `\\r` and `\\n` all end a line)."""
+    return (0, *(m.end() for m in _NEWLINE.finditer(text)))
+
+
+@dataclass(frozen=True)
+class Element:
+    """One HTML element or Markdown construct, in HTML vocabulary (Markdown links are `a`)."""
+
+    tag: str
+    attrs: Mapping[str, str]
+    """Attribute names lower-cased, values with character references decoded."""
+    start: int
+    """Offset of the tag's `<` (or the Markdown construct's first character)."""
+    end: int
+    """Offset just past the opening tag (or the Markdown construct)."""
+    origin: str = "html"
+    """`html` for markup (HTML files and HTML inside Markdown), `markdown` for Markdown syntax."""
+    url: str | None = None
+    """The element's URL (href, src, data, action), as written after entity decoding."""
+    url_start: int | None = None
+    url_end: int | None = None
+    text: str = ""
+    """Visible text inside the element (link text, alt text), whitespace-collapsed."""
+    hidden: str = ""
+    """Why the element is invisible to readers (empty when visible)."""
+    ancestors: tuple[int, ...] = ()
+    """Indexes into Document.elements of the enclosing elements, outermost first."""
+    index: int = 0
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(self.attrs.get("class", "").split())
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An HTML comment, kept for suppression directives."""
+
+    start: int
+    end: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of readable content (paragraph, heading, list item, ...)."""
+
+    start: int
+    end: int
+    words: int
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text a reader sees, at its source offset."""
+
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the parser could not make sense of; becomes a `parse-error` finding."""
+
+    start: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed article. `text` is the original source, never modified."""
+
+    path: str
+    text: str
+    format: str
+    """`markdown` or `html`."""
+    elements: tuple[Element, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    runs: tuple[TextRun, ...] = ()
+    front_matter: Mapping[str, Any] = field(default_factory=dict)
+    body_start: int = 0
+    """Offset of the first character after the front matter."""
+    problems: tuple[Problem, ...] = ()
+    line_starts: tuple[int, ...] = ()
+
+    @property
+    def words(self) -> int:
+        """Visible prose words (no code, scripts, comments, front matter)."""
+        return sum(block.words for block in self.blocks)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of an offset; columns count code points."""
+        starts = self.line_starts or line_starts_of(self.text)
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def prose_before(self, offset: int) -> str:
+        """Return the visible text that appears before `offset`, runs joined by spaces."""
+        return " ".join(run.text for run in self.runs if run.start < offset)
+
+    def prose(self) -> str:
+        """Return all visible text, runs joined by spaces."""
+        return " ".join(run.text for run in self.runs)

@@ -1,0 +1,197 @@
+"""Collect elements, comments, text runs and blocks while a parser walks the source.
+
+Both parsers feed one builder, so HTML embedded in Markdown shares the open-element stack
+with the Markdown around it: `<a href>` in one inline fragment, Markdown text, then `</a>`
+in another fragment still gives the anchor its text, and a hidden `<div>` hides what follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from adlint.document import Block, Comment, Element, TextRun
+
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+"""Elements that never have content, so they are never pushed on the open stack."""
+
+TEXTLESS_TAGS = frozenset(("script", "style", "template", "textarea", "title"))
+"""Elements whose content is not prose a reader sees."""
+
+MAX_TEXT = 2000
+"""Element text kept per element: enough for selectors, bounded for huge documents."""
+
+
+@dataclass
+class PendingElement:
+    """An element still open: its text grows until its end tag arrives."""
+
+    tag: str
+    attrs: dict[str, str]
+    start: int
+    end: int
+    origin: str
+    url: str | None
+    url_start: int | None
+    url_end: int | None
+    hidden: str
+    ancestors: tuple[int, ...]
+    text: list[str] = field(default_factory=list)
+    text_size: int = 0
+
+    def add_text(self, text: str) -> None:
+        if self.text_size < MAX_TEXT:
+            self.text.append(text)
+            self.text_size += len(text)
+
+
+@dataclass
+class OpenTag:
+    """An entry of the open-element stack."""
+
+    tag: str
+    index: int
+    hidden: str
+    owns_block: bool = False
+    """True when this element (p, li, h1, ...) started the current content block."""
+    saved_block: int | None = None
+    """The block that was current before this one opened, restored when it closes."""
+
+
+class DocumentBuilder:
+    """Accumulate what parsers find, in document order; `freeze()` makes the records."""
+
+    def __init__(self) -> None:
+        self.pending: list[PendingElement] = []
+        self.comments: list[Comment] = []
+        self.runs: list[TextRun] = []
+        self.block_spans: list[list[int]] = []
+        self.block_words: list[int] = []
+        self.stack: list[OpenTag] = []
+        self.current_block: int | None = None
+
+    # -- elements -------------------------------------------------------------------------
+    def add_element(self, element: PendingElement, *, void: bool) -> int:
+        """Record an element; non-void elements stay open until `close_element`."""
+        index = len(self.pending)
+        self.pending.append(element)
+        if not void:
+            self.stack.append(OpenTag(element.tag, index, element.hidden))
+        return index
+
+    def close_element(self, tag: str, end: int) -> None:
+        """Close the innermost open `tag` and everything opened inside it."""
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].tag == tag:
+                for entry in self.stack[depth:]:
+                    self._end_block(entry, end)
+                del self.stack[depth:]
+                return
+
+    def ancestors(self) -> tuple[int, ...]:
+        return tuple(entry.index for entry in self.stack)
+
+    def inherited_hidden(self) -> str:
+        """Why an element opened now is hidden by an ancestor, or ''."""
+        for entry in reversed(self.stack):
+            if entry.hidden:
+                return f"inside hidden <{entry.tag}>"
+        return ""
+
+    def in_link(self) -> bool:
+        return any(entry.tag == "a" for entry in self.stack)
+
+    def in_textless(self) -> bool:
+        return bool(self.stack) and self.stack[-1].tag in TEXTLESS_TAGS
+
+    # -- text -----------------------------------------------------------------------------
+    def add_text(self, text: str, start: int) -> None:
+        """Record visible text: a prose run, words for the block, text for open elements."""
+        if not text or text.isspace():
+            return
+        if self.stack:
+            top = self.stack[-1]
+            if top.tag in TEXTLESS_TAGS:
+                self.pending[top.index].add_text(text)
+                return
+            if any(entry.hidden for entry in self.stack):
+                return
+            for entry in self.stack:
+                self.pending[entry.index].add_text(text)
+        self.runs.append(TextRun(start, text))
+        words = len(WORD.findall(text))
+        block = self.current_block
+        if block is None:
+            block = self.open_block(start)
+            self.block_spans[block][1] = start + len(text)
+            self.current_block = None
+        self.block_words[block] += words
+
+    # -- blocks ---------------------------------------------------------------------------
+    def open_block(self, start: int) -> int:
+        self.block_spans.append([start, start])
+        self.block_words.append(0)
+        return len(self.block_spans) - 1
+
+    def start_block(self, start: int) -> None:
+        """Begin a content block that text will count towards until `end_block`."""
+        self.current_block = self.open_block(start)
+
+    def end_block(self, end: int) -> None:
+        if self.current_block is not None:
+            self.block_spans[self.current_block][1] = end
+        self.current_block = None
+
+    def mark_block_element(self, start: int) -> None:
+        """Make the element just opened an HTML content block (p, li, h1, ...)."""
+        if self.stack:
+            entry = self.stack[-1]
+            entry.owns_block = True
+            entry.saved_block = self.current_block
+            self.current_block = self.open_block(start)
+
+    def _end_block(self, entry: OpenTag, end: int) -> None:
+        if entry.owns_block:
+            if self.current_block is not None:
+                self.block_spans[self.current_block][1] = end
+            self.current_block = entry.saved_block
+
+    # -- freezing -------------------------------------------------------------------------
+    def freeze_elements(self) -> tuple[Element, ...]:
+        elements = []
+        for index, p in enumerate(self.pending):
+            text = " ".join(" ".join(p.text).split())[:MAX_TEXT]
+            elements.append(
+                Element(
+                    tag=p.tag,
+                    attrs=p.attrs,
+                    start=p.start,
+                    end=p.end,
+                    origin=p.origin,
+                    url=p.url,
+                    url_start=p.url_start,
+                    url_end=p.url_end,
+                    text=text,
+                    hidden=p.hidden,
+                    ancestors=p.ancestors,
+                    index=index,
+                )
+            )
+        return tuple(elements)
+
+    def freeze_blocks(self) -> tuple[Block, ...]:
+        return tuple(
+            Block(span[0], span[1], words)
+            for span, words in zip(self.block_spans, self.block_words)
+            if words
+        )
+
+
+BLOCK_TAGS = frozenset(
+    "p li h1 h2 h3 h4 h5 h6 td th dd dt blockquote pre figcaption caption".split()
+)
+"""HTML elements whose text forms one readable block, for the density ratio."""

@@ -1,0 +1,84 @@
+"""URL facts: scheme, host, registered domain, query parameters, first or third party.
+
+tldextract is built with `suffix_list_urls=()` so it only ever uses the public suffix list
+bundled in the wheel: adlint never downloads anything at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+import tldextract
+
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@dataclass(frozen=True)
+class UrlParts:
+    """A URL split once; hosts are lower-case, parameters keep their spelling and order."""
+
+    url: str
+    scheme: str
+    host: str
+    path: str
+    query: str
+    params: tuple[tuple[str, str], ...]
+
+    def param(self, name: str, *, case_sensitive: bool = False) -> str | None:
+        """Return the first value of a query parameter, or None."""
+        if case_sensitive:
+            return next((v for k, v in self.params if k == name), None)
+        lowered = name.lower()
+        return next((v for k, v in self.params if k.lower() == lowered), None)
+
+
+@functools.lru_cache(maxsize=65536)
+def split(url: str) -> UrlParts | None:
+    """Split a URL; protocol-relative `//host/x` is treated as https. None when unparsable."""
+    raw = url.strip()
+    if raw.startswith("//"):
+        raw = "https:" + raw
+    try:
+        parts = urlsplit(raw)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    params = tuple(parse_qsl(parts.query, keep_blank_values=True))
+    return UrlParts(raw, parts.scheme.lower(), host, parts.path, parts.query, params)
+
+
+@functools.lru_cache(maxsize=65536)
+def registered_domain(host: str) -> str:
+    """Return the registrable domain of a host (`a.b.example.co.uk` -> `example.co.uk`)."""
+    if not host:
+        return ""
+    result = _EXTRACT(host)
+    if result.domain and result.suffix:
+        return f"{result.domain}.{result.suffix}"
+    return host
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """Match a host against `example.com` (itself or any subdomain) or `*.example.com`."""
+    pattern = pattern.lower()
+    if pattern.startswith("*."):
+        suffix = pattern[1:]
+        return host.endswith(suffix) and len(host) > len(suffix)
+    return host == pattern or host.endswith("." + pattern)
+
+
+def is_web_url(url: str) -> bool:
+    """True for http(s) and protocol-relative URLs: the ones that can leave the site."""
+    lowered = url.lstrip()[:8].lower()
+    return lowered.startswith(("http://", "https://", "//"))
+
+
+def is_third_party(url: str, sites: tuple[str, ...]) -> bool:
+    """True when the URL's registered domain is not one of the site's own domains."""
+    parts = split(url)
+    if parts is None or not parts.host:
+        return False
+    domain = registered_domain(parts.host)
+    return not any(domain == s or host_matches(parts.host, s) for s in sites)

@@ -86,11 +86,14 @@ def _freeze(
         comments, runs, blocks = builder.comments, builder.runs, builder.freeze_blocks()
     else:
         elements = tuple(_move_element(e, to_original) for e in builder.freeze_elements())
-        comments = [replace(c, start=to_original(c.start), end=to_original(c.end))
-                    for c in builder.comments]
+        comments = [
+            replace(c, start=to_original(c.start), end=to_original(c.end)) for c in builder.comments
+        ]
         runs = [replace(r, start=to_original(r.start)) for r in builder.runs]
-        blocks = tuple(replace(b, start=to_original(b.start), end=to_original(b.end))
-                       for b in builder.freeze_blocks())
+        blocks = tuple(
+            replace(b, start=to_original(b.start), end=to_original(b.end))
+            for b in builder.freeze_blocks()
+        )
     body_start = line_starts[min(body_lines, len(line_starts) - 1)] if body_lines else 0
     return Document(
         path=path,

@@ -15,7 +15,22 @@ from adlint.document import Block, Comment, Element, TextRun
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 """Elements that never have content, so they are never pushed on the open stack."""
 
@@ -186,12 +201,29 @@ class DocumentBuilder:
     def freeze_blocks(self) -> tuple[Block, ...]:
         return tuple(
             Block(span[0], span[1], words)
-            for span, words in zip(self.block_spans, self.block_words)
+            for span, words in zip(self.block_spans, self.block_words, strict=False)
             if words
         )
 
 
 BLOCK_TAGS = frozenset(
-    "p li h1 h2 h3 h4 h5 h6 td th dd dt blockquote pre figcaption caption".split()
+    [
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "blockquote",
+        "pre",
+        "figcaption",
+        "caption",
+    ]
 )
 """HTML elements whose text forms one readable block, for the density ratio."""

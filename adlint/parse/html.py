@@ -151,7 +151,15 @@ class _Tokenizer(HTMLParser):
         builder = self.builder
         hidden = hidden_reason(attrs) or builder.inherited_hidden()
         element = PendingElement(
-            tag, attrs, start, start + len(raw), "html", url, url_start, url_end, hidden,
+            tag,
+            attrs,
+            start,
+            start + len(raw),
+            "html",
+            url,
+            url_start,
+            url_end,
+            hidden,
             builder.ancestors(),
         )
         if tag == "img" and attrs.get("alt"):

@@ -59,9 +59,12 @@ class MarkdownWalker:
             _InlineCursor(self, self._line(token.map[0]), self._line(token.map[1])).walk(
                 token.children or []
             )
-        if token.nesting == -1 and (
-            token.level == 0 or token.type == "list_item_close" and token.level == 1
-        ) or starts_block and token.nesting == 0:
+        if (
+            token.nesting == -1
+            and (token.level == 0 or token.type == "list_item_close" and token.level == 1)
+            or starts_block
+            and token.nesting == 0
+        ):
             self.builder.end_block(self._line(token.map[1]) if token.map else len(self.text))
 
     def _definitions(self) -> dict[str, tuple[int, int]]:
@@ -188,8 +191,16 @@ class _InlineCursor:
         url_start, url_end = span if span else (None, None)
         builder = self.builder
         element = PendingElement(
-            tag, attrs, start, end, "markdown", url, url_start, url_end,
-            builder.inherited_hidden(), builder.ancestors(),
+            tag,
+            attrs,
+            start,
+            end,
+            "markdown",
+            url,
+            url_start,
+            url_end,
+            builder.inherited_hidden(),
+            builder.ancestors(),
         )
         if tag == "img" and attrs.get("alt"):
             element.add_text(attrs["alt"])

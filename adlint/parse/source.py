@@ -61,8 +61,8 @@ class OffsetMap:
     def __init__(self, original: str, normalised: str) -> None:
         self.identity = original is normalised or original == normalised
         self.original_starts = line_starts_of(original)
-        self.normalised_starts = self.original_starts if self.identity else line_starts_of(
-            normalised
+        self.normalised_starts = (
+            self.original_starts if self.identity else line_starts_of(normalised)
         )
 
     def __call__(self, offset: int) -> int:

@@ -1,0 +1,57 @@
+"""The command line: parse argv, dispatch to a subcommand, map errors to exit codes.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
+Only this module (and adlint/commands/) touches argv, the environment and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from adlint import __version__
+from adlint.commands import COMMANDS
+from adlint.errors import PolicyError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="adlint",
+        description="Audit articles for affiliate links, ad units, tracking pixels and "
+        "broken outbound links.",
+    )
+    parser.add_argument("--version", action="version", version=f"adlint {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run adlint and return its exit code (tests call this directly)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:
+        return int(exit.code) if isinstance(exit.code, int) else EXIT_USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except PolicyError as error:
+        print(f"adlint: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        print("adlint: interrupted", file=sys.stderr)
+        return 130
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Subcommands: one module each, with `add_parser(subparsers)` setting `run(args) -> int`."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from adlint.commands import check, rules
+
+COMMANDS: list[ModuleType] = [check, rules]

@@ -1,0 +1,159 @@
+"""Arguments and steps shared by the subcommands that lint (check, report, baseline)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from adlint.config import load_config
+from adlint.discover import DEFAULT_EXTENSIONS, discover
+from adlint.engine import lint_target
+from adlint.errors import PolicyError
+from adlint.finding import Finding, Severity
+from adlint.policy import Policy, Rule
+
+
+def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("policy")
+    group.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="use this config file instead of looking for .adlint.yaml or "
+        "[tool.adlint] in pyproject.toml",
+    )
+    group.add_argument(
+        "--no-config",
+        action="store_true",
+        help="ignore project config files; use the built-in default policy",
+    )
+    group.add_argument(
+        "--policy",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="apply this policy file on top of the config (repeatable)",
+    )
+
+
+def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files and directories to lint (default: .)",
+    )
+    group = parser.add_argument_group("selection")
+    group.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULE[,RULE]",
+        help="run only these rules (repeatable)",
+    )
+    group.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULE[,RULE]",
+        help="do not run these rules (repeatable)",
+    )
+    group.add_argument(
+        "--exclude-path",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files matching this glob (repeatable; adds to config)",
+    )
+    group.add_argument(
+        "--extensions",
+        metavar="EXT[,EXT]",
+        help="file extensions to lint when walking directories "
+        f"(default: {','.join(DEFAULT_EXTENSIONS)})",
+    )
+
+
+def _split(values: Iterable[str]) -> set[str]:
+    return {item.strip() for value in values for item in value.split(",") if item.strip()}
+
+
+def load_policy_from_args(args: argparse.Namespace) -> tuple[Policy, Path | None]:
+    return load_config(
+        config=args.config, policies=args.policy, cwd=Path.cwd(), discover=not args.no_config
+    )
+
+
+def selected_rules(policy: Policy, args: argparse.Namespace) -> set[str]:
+    """Rule ids to run after --select / --ignore; unknown ids are a usage error."""
+    known = {rule.id for rule in policy.rules}
+    if policy.raw is not None:
+        known |= set(policy.raw.rules)
+    select, ignore = _split(getattr(args, "select", [])), _split(getattr(args, "ignore", []))
+    for rule_id in sorted((select | ignore) - known):
+        raise PolicyError(f'unknown rule "{rule_id}" (see `adlint rules`)', key="--select/--ignore")
+    chosen = select or known
+    return chosen - ignore
+
+
+def fail_on(args: argparse.Namespace, policy: Policy) -> Severity:
+    value = getattr(args, "fail_on", None) or policy.settings.get("fail_on", "error")
+    if value not in ("error", "warning", "info"):
+        raise PolicyError("must be error, warning or info", key="fail_on")
+    return Severity(value)
+
+
+@dataclass
+class LintResult:
+    """A finished lint over many files."""
+
+    findings: list[Finding]
+    rules: list[Rule]
+    files: int
+
+
+def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
+    """Discover files, lint each, and collect sorted findings."""
+    chosen = selected_rules(policy, args)
+    settings = policy.settings
+    extensions = (
+        [e for e in args.extensions.split(",") if e]
+        if getattr(args, "extensions", None)
+        else settings.get("extensions", DEFAULT_EXTENSIONS)
+    )
+    exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
+    restricted = _restrict(policy, chosen)
+    findings: list[Finding] = []
+    files = 0
+    for target in discover(args.paths, extensions=extensions, exclude=exclude):
+        files += 1
+        findings.extend(lint_target(target, restricted))
+    findings.sort(key=Finding.sort_key)
+    return LintResult(findings, [r for r in policy.rules if r.id in chosen], files)
+
+
+def _restrict(policy: Policy, chosen: set[str]) -> Policy:
+    if chosen >= {rule.id for rule in policy.rules}:
+        return policy
+    from dataclasses import replace
+
+    restricted = replace(policy, rules=[r for r in policy.rules if r.id in chosen])
+    original = restricted.rules_for
+
+    def rules_for(path: str) -> list[Rule]:
+        return [r for r in original(path) if r.id in chosen]
+
+    restricted.rules_for = rules_for  # type: ignore[method-assign]
+    return restricted
+
+
+def use_color(args: argparse.Namespace, output: Path | None) -> bool:
+    choice = getattr(args, "color", "auto")
+    if choice in ("always", "never"):
+        return choice == "always"
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

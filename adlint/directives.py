@@ -1,0 +1,82 @@
+"""In-source suppression directives, read from HTML comments.
+
+    <!-- adlint-disable RULE[, RULE...] [-- reason] -->     from here on (no RULE: all rules)
+    <!-- adlint-enable RULE[, RULE...] -->                  back on (no RULE: all rules)
+    <!-- adlint-disable-next-line RULE [-- reason] -->      only the next line
+    <!-- adlint-disable-line RULE [-- reason] -->           only the comment's own line
+
+Suppressed findings are kept with the reason: the compliance report and SARIF show them,
+the text output hides them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from adlint.document import Document
+
+_DIRECTIVE = re.compile(
+    r"^\s*adlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)\s*$", re.DOTALL
+)
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Rules suppressed over a range of lines (inclusive), with the author's reason."""
+
+    rules: frozenset[str]
+    first_line: int
+    last_line: int
+    reason: str
+
+    def covers(self, rule: str, line: int) -> bool:
+        return self.first_line <= line <= self.last_line and (
+            ALL in self.rules or rule in self.rules
+        )
+
+
+def _parse_arguments(text: str) -> tuple[frozenset[str], str]:
+    rules_part, _, reason = text.partition("--")
+    rules = frozenset(r for r in re.split(r"[\s,]+", rules_part.strip()) if r)
+    return rules or frozenset({ALL}), reason.strip()
+
+
+def suppressions(document: Document) -> list[Suppression]:
+    """Read every directive comment of a document into line ranges."""
+    result: list[Suppression] = []
+    open_ranges: dict[str, tuple[int, str]] = {}
+    last_line = len(document.line_starts) or document.text.count("\n") + 1
+    for comment in document.comments:
+        match = _DIRECTIVE.match(comment.body)
+        if not match:
+            continue
+        action = match.group(1)
+        rules, reason = _parse_arguments(match.group(2))
+        line = document.position(comment.start)[0]
+        end_line = document.position(comment.end)[0]
+        default_reason = f"adlint-{action} directive"
+        if action == "disable-next-line":
+            result.append(Suppression(rules, end_line + 1, end_line + 1, reason or default_reason))
+        elif action == "disable-line":
+            result.append(Suppression(rules, line, end_line, reason or default_reason))
+        elif action == "disable":
+            for rule in rules:
+                open_ranges.setdefault(rule, (line, reason or default_reason))
+        else:
+            for rule in list(open_ranges) if ALL in rules else rules:
+                if rule in open_ranges:
+                    start, why = open_ranges.pop(rule)
+                    result.append(Suppression(frozenset({rule}), start, line, why))
+    for rule, (start, why) in open_ranges.items():
+        result.append(Suppression(frozenset({rule}), start, last_line, why))
+    return result
+
+
+def suppression_reason(rules: list[Suppression], rule: str, line: int) -> str | None:
+    """The reason a finding of `rule` on `line` is suppressed, or None."""
+    for suppression in rules:
+        if suppression.covers(rule, line):
+            return suppression.reason
+    return None

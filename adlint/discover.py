@@ -1,0 +1,118 @@
+"""Find the article files to lint: named files always, directories walked with care.
+
+Directory walks skip VCS and dependency folders, honour `.gitignore` files, never follow a
+symlink twice into the same directory (no loops), and keep a stable sorted order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from adlint.pathmatch import matches_any
+
+DEFAULT_EXTENSIONS = (".md", ".markdown", ".mdx", ".html", ".htm")
+SKIPPED_DIRECTORIES = frozenset(
+    (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".cache")
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file to lint: its path on disk and the path findings report (relative, POSIX)."""
+
+    path: Path
+    display: str
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when possible, with forward slashes."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _GitIgnore:
+    """The .gitignore patterns in force for one directory (negations supported)."""
+
+    def __init__(self, parent: _GitIgnore | None, directory: Path) -> None:
+        self.parent = parent
+        self.directory = directory
+        self.rules: list[tuple[str, bool]] = []
+        try:
+            text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        for line in text.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            self.rules.append((line[1:] if negated else line, negated))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        verdict = self.parent.ignored(path, is_dir) if self.parent else False
+        relative = path.relative_to(self.directory).as_posix()
+        for pattern, negated in self.rules:
+            if pattern.endswith("/") and not is_dir:
+                continue
+            if matches_any(relative, [pattern.rstrip("/")]):
+                verdict = not negated
+        return verdict
+
+
+def discover(
+    paths: Iterable[str],
+    *,
+    extensions: Iterable[str] = DEFAULT_EXTENSIONS,
+    exclude: Iterable[str] = (),
+) -> Iterator[Target]:
+    """Yield the files to lint, in a stable order; missing paths are yielded too.
+
+    A missing path becomes a `parse-error` finding downstream rather than an abort, so a
+    typo never hides the results for the other paths.
+    """
+    suffixes = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions)
+    excluded = tuple(exclude)
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path, suffixes, excluded)
+        elif not (excluded and matches_any(display_path(path), excluded)):
+            yield Target(path, display_path(path))
+
+
+def _walk(root: Path, suffixes: tuple[str, ...], excluded: tuple[str, ...]) -> Iterator[Target]:
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Path, _GitIgnore | None]] = [(root, None)]
+    while stack:
+        directory, parent_ignore = stack.pop()
+        try:
+            info = directory.stat()
+            entries = sorted(os.scandir(directory), key=lambda e: e.name, reverse=True)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        ignore = _GitIgnore(parent_ignore, directory)
+        files = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if ignore.ignored(path, is_dir) or (
+                excluded and matches_any(display_path(path), excluded)
+            ):
+                continue
+            if is_dir:
+                if entry.name not in SKIPPED_DIRECTORIES:
+                    stack.append((path, ignore))
+            elif entry.name.lower().endswith(suffixes):
+                files.append(Target(path, display_path(path)))
+        yield from reversed(files)

@@ -1,0 +1,151 @@
+"""Run a policy's rules over documents: stamp hits into findings, apply directives, sort.
+
+The engine is the only place that reads article files. Everything it calls works on
+strings and records, so `lint_text` gives tests the exact path the CLI takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from adlint.directives import suppression_reason, suppressions
+from adlint.discover import Target
+from adlint.document import Document, Problem
+from adlint.errors import ParseError
+from adlint.finding import Finding, Hit
+from adlint.kinds import RuleContext
+from adlint.parse import parse_bytes, parse_text
+from adlint.policy import Policy, Rule
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger files are reported, not parsed: articles are kilobytes, and memory must stay flat."""
+MAX_SNIPPET = 200
+
+
+class _Fields(dict):  # type: ignore[type-arg]
+    """Message data where a missing field renders as empty instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render_message(template: str, data: Mapping[str, Any]) -> str:
+    """Fill a rule's message template; the policy loader already vetted its field names."""
+    try:
+        text = template.format_map(_Fields(data))
+    except (ValueError, TypeError, IndexError):
+        text = template
+    return " ".join(text.split())
+
+
+@dataclass
+class FileResult:
+    """What linting one file produced; `document` is dropped once rules have run."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    urls: tuple[tuple[str, int, int], ...] = ()
+
+
+def read_document(target: Target) -> Document:
+    """Read and parse one file; unreadable files become a Document holding only a problem."""
+    try:
+        size = target.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        data = target.path.read_bytes()
+        return parse_bytes(target.display, data)
+    except FileNotFoundError:
+        return _problem_document(target.display, "file not found")
+    except IsADirectoryError:
+        return _problem_document(target.display, "is a directory")
+    except PermissionError:
+        return _problem_document(target.display, "permission denied")
+    except OSError as error:
+        return _problem_document(target.display, f"cannot read file: {error.strerror}")
+    except ParseError as error:
+        return _problem_document(target.display, error.reason)
+    except RecursionError:
+        return _problem_document(target.display, "document is nested too deeply to parse")
+
+
+def _problem_document(path: str, reason: str) -> Document:
+    return Document(
+        path=path, text="", format="unknown", problems=(Problem(0, reason),), line_starts=(0,)
+    )
+
+
+def lint_document(
+    document: Document,
+    rules: Iterable[Rule],
+    policy: Policy,
+    link_statuses: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """Run rules over one document and return its sorted findings."""
+    context = RuleContext(
+        document, policy.sites, policy.catalogue, link_statuses=link_statuses or {}
+    )
+    directives = suppressions(document) if document.comments else []
+    findings: dict[tuple[Any, ...], Finding] = {}
+    for rule in rules:
+        for hit in _safe_hits(rule, document, context):
+            finding = stamp(rule, hit, document)
+            if directives:
+                reason = suppression_reason(directives, rule.id, finding.line)
+                if reason is not None:
+                    finding = replace(finding, suppressed=reason)
+            key = (
+                finding.line,
+                finding.column,
+                finding.end_line,
+                finding.end_column,
+                finding.rule,
+                finding.message,
+            )
+            findings.setdefault(key, finding)
+    return sorted(findings.values(), key=Finding.sort_key)
+
+
+def _safe_hits(rule: Rule, document: Document, context: RuleContext) -> Iterator[Hit]:
+    """Kinds never raise for content; if one does, report it rather than lose the file."""
+    try:
+        yield from rule.kind.check(document, context)
+    except RecursionError:
+        yield Hit(0, 0, {"reason": f"rule {rule.id} gave up: document nested too deeply"})
+
+
+def stamp(rule: Rule, hit: Hit, document: Document) -> Finding:
+    """Turn a kind's hit into a Finding: positions, severity, message."""
+    end = hit.end if hit.end > hit.start else min(hit.start + 1, len(document.text))
+    line, column = document.position(hit.start)
+    end_line, end_column = document.position(end)
+    if (end_line, end_column) < (line, column):
+        end_line, end_column = line, column
+    return Finding(
+        path=document.path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        rule=rule.id,
+        severity=rule.severity,
+        message=render_message(rule.message, hit.data),
+        data={k: v for k, v in hit.data.items() if v is not None},
+        snippet=document.text[hit.start : min(end, hit.start + MAX_SNIPPET)],
+    )
+
+
+def lint_target(
+    target: Target, policy: Policy, link_statuses: Mapping[str, Any] | None = None
+) -> list[Finding]:
+    """Read, parse and lint one file."""
+    document = read_document(target)
+    return lint_document(document, policy.rules_for(document.path), policy, link_statuses)
+
+
+def lint_text(text: str, policy: Policy, *, path: str = "article.md") -> list[Finding]:
+    """Lint a string as if it were the file `path` (the format follows its suffix)."""
+    document = parse_text(path, text)
+    return lint_document(document, policy.rules_for(path), policy)

@@ -1,0 +1,98 @@
+"""`allowlist`: a captured value (affiliate ID, ad client) must be one the publisher owns.
+
+What it checks:
+    For each element matching `select`, the captured field named by `value` must be in
+    `allow`, or (for ad clients) be authorised by the publisher's ads.txt file. When neither
+    `allow` nor `ads_txt` is configured the rule has nothing to compare with and is silent:
+    a foreign ID can only be recognised once the publisher says which IDs are theirs.
+
+Options:
+    select: the elements carrying the value; required.
+    value: the captured field to check (e.g. `affiliate_id`, `client`); required.
+    allow: accepted values; `network_id:value` entries apply to one network only.
+    ads_txt: path to an ads.txt file (relative to the policy file that names it).
+    ads_txt_system: the ad system domain whose records count (default `google.com`).
+    at: `url` (default) or `element`.
+
+Message fields:
+    tag, url, host, domain, the selector's captures, `value` (the checked value) and
+    `source` (what it was checked against).
+
+Example:
+    affiliate-id-unknown:
+      kind: allowlist
+      severity: error
+      message: "{network} affiliate ID {value} is not one of ours"
+      select: {affiliate: true}
+      value: affiliate_id
+      allow: ["108875", "impact:5597632"]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from adlint.document import Document
+from adlint.finding import Hit
+from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.select import Selector
+
+_ADS_TXT_RECORD = re.compile(r"^\s*([^,#\s]+)\s*,\s*([^,#\s]+)\s*,\s*(DIRECT|RESELLER)", re.I)
+
+
+def parse_ads_txt(text: str, system: str) -> frozenset[str]:
+    """Publisher IDs that an ads.txt authorises for one ad system (IAB ads.txt 1.1)."""
+    ids = set()
+    for line in text.splitlines():
+        record = _ADS_TXT_RECORD.match(line)
+        if record and record.group(1).lower() == system.lower():
+            ids.add(_bare(record.group(2)))
+    return frozenset(ids)
+
+
+def _bare(value: str) -> str:
+    """AdSense markup says `ca-pub-…`, ads.txt says `pub-…`: compare without `ca-`."""
+    value = value.strip().lower()
+    return value[3:] if value.startswith("ca-") else value
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Flag captured values that are neither allowed nor in ads.txt."""
+
+    select: Selector
+    value: str
+    allow: tuple[str, ...] = ()
+    ads_txt: str | None = None
+    ads_txt_system: str = "google.com"
+    at: str = "url"
+    ads_txt_ids: frozenset[str] | None = None
+    """Filled by the policy loader from `ads_txt`; not a YAML option."""
+
+    name: ClassVar[str] = "allowlist"
+    fields: ClassVar[tuple[str, ...]] = (*ELEMENT_FIELDS, "value", "source")
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
+    internal: ClassVar[tuple[str, ...]] = ("ads_txt_ids",)
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
+        if not self.allow and self.ads_txt_ids is None:
+            return
+        allowed = {_bare(a) for a in self.allow}
+        for element in document.elements:
+            captured = self.select.match(element, context)
+            if captured is None or not captured.get(self.value):
+                continue
+            value = str(captured[self.value])
+            scoped = f"{captured.get('network_id', '')}:{value}"
+            if _bare(value) in allowed or _bare(scoped) in allowed:
+                continue
+            if self.ads_txt_ids is not None and _bare(value) in self.ads_txt_ids:
+                continue
+            source = "the allowlist" if self.allow else ""
+            if self.ads_txt_ids is not None:
+                source = f"{source} or ads.txt" if source else "ads.txt"
+            hit = element_hit(element, captured, self.at)
+            yield Hit(hit.start, hit.end, {**hit.data, "value": value, "source": source})

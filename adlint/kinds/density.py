@@ -1,0 +1,164 @@
+"""`density`: flag documents with too many ad units for their content.
+
+What it checks:
+    Counts the elements matching `select` (the ad units) and compares them with the
+    content, three ways, each with its own threshold (omit one to skip it):
+    - per 1,000 visible words (`max_per_1000_words`);
+    - as a share of blocks, units / (units + content blocks) (`max_share`): a static proxy
+      for the Better Ads Standard's 30% mobile ad-density limit, which measures heights
+      that a linter cannot see;
+    - stacked units: consecutive units with fewer than `min_words_between` words of content
+      between them (`max_stacked`: the most units allowed in one stack).
+    Documents with fewer than `min_words` words are measured by the stack test only.
+
+Options:
+    select (required), max_per_1000_words, max_share (0..1), max_stacked,
+    min_words_between (default 1), min_words (default 100), at (`element` default).
+
+Message fields:
+    units, words, blocks, per_1000_words, share (percent), stacked, measure
+    (`per_1000_words`, `share` or `stacked`), limit, detail (a readable sentence).
+
+Example:
+    ad-density:
+      kind: density
+      severity: warning
+      message: "Ad density too high: {detail}"
+      select: {tag: ins, class: adsbygoogle}
+      max_per_1000_words: 4
+      max_share: 0.3
+      max_stacked: 1
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from adlint.document import Document, Element
+from adlint.finding import Hit
+from adlint.kinds import RuleContext, element_hit
+from adlint.parse.builder import WORD
+from adlint.select import Selector
+
+
+@dataclass(frozen=True)
+class Density:
+    """Flag documents whose ad units outweigh their content."""
+
+    select: Selector
+    max_per_1000_words: float | None = None
+    max_share: float | None = None
+    max_stacked: int | None = None
+    min_words_between: int = 1
+    min_words: int = 100
+    at: str = "element"
+
+    name: ClassVar[str] = "density"
+    fields: ClassVar[tuple[str, ...]] = (
+        "units",
+        "words",
+        "blocks",
+        "per_1000_words",
+        "share",
+        "stacked",
+        "measure",
+        "limit",
+        "detail",
+    )
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
+        units = self._units(document, context)
+        if not units:
+            return
+        words, blocks = document.words, len(document.blocks)
+        rate = len(units) * 1000 / words if words else float("inf")
+        share = len(units) / (len(units) + blocks)
+        base = {
+            "units": len(units),
+            "words": words,
+            "blocks": blocks,
+            "per_1000_words": round(rate, 1) if words else "∞",
+            "share": round(share * 100),
+        }
+        measured = words >= self.min_words
+        if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
+            allowed = int(self.max_per_1000_words * words / 1000)
+            detail = (
+                f"{len(units)} ad units in {words} words ({base['per_1000_words']} per "
+                f"1,000 words; limit {self.max_per_1000_words:g})"
+            )
+            yield self._hit(
+                units[min(allowed, len(units) - 1)],
+                base,
+                "per_1000_words",
+                self.max_per_1000_words,
+                detail,
+            )
+        if measured and self.max_share is not None and share > self.max_share:
+            detail = (
+                f"{len(units)} of {len(units) + blocks} blocks are ads "
+                f"({base['share']}%; limit {self.max_share:.0%})"
+            )
+            yield self._hit(units[0], base, "share", self.max_share, detail)
+        if self.max_stacked is not None:
+            yield from self._stacks(document, units, base)
+
+    def _units(self, document: Document, context: RuleContext) -> list[Element]:
+        """Matched elements, without units nested inside another unit."""
+        selected: list[Element] = []
+        chosen: set[int] = set()
+        for element in document.elements:
+            if self.select.match(element, context) is not None:
+                if not chosen.intersection(element.ancestors):
+                    selected.append(element)
+                chosen.add(element.index)
+        return selected
+
+    def _stacks(self, document: Document, units: list[Element], base: dict) -> Iterator[Hit]:
+        run_starts = [run.start for run in document.runs]
+        stack = [units[0]]
+        for previous, unit in zip(units, units[1:], strict=False):
+            if _words_between(document, run_starts, previous, unit) < self.min_words_between:
+                stack.append(unit)
+                continue
+            yield from self._stack_hit(stack, base)
+            stack = [unit]
+        yield from self._stack_hit(stack, base)
+
+    def _stack_hit(self, stack: list[Element], base: dict) -> Iterator[Hit]:
+        assert self.max_stacked is not None
+        if len(stack) > self.max_stacked:
+            detail = f"{len(stack)} ad units stacked with no content between them"
+            yield self._hit(
+                stack[self.max_stacked],
+                {**base, "stacked": len(stack)},
+                "stacked",
+                self.max_stacked,
+                detail,
+            )
+
+    def _hit(self, unit: Element, base: dict, measure: str, limit: float, detail: str) -> Hit:
+        hit = element_hit(unit, {}, self.at)
+        data = {
+            "stacked": 0,
+            **base,
+            **hit.data,
+            "measure": measure,
+            "limit": limit,
+            "detail": detail,
+        }
+        return Hit(hit.start, hit.end, data)
+
+
+def _words_between(document: Document, run_starts: list[int], a: Element, b: Element) -> int:
+    """Words of visible text after unit `a` opens and before unit `b`, outside any unit."""
+    low = bisect.bisect_left(run_starts, a.end)
+    high = bisect.bisect_left(run_starts, b.start)
+    words = 0
+    for run in document.runs[low:high]:
+        words += len(WORD.findall(run.text))
+    return words

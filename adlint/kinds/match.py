@@ -1,0 +1,51 @@
+"""`match`: flag every element the selector matches.
+
+What it checks:
+    Each element (HTML tag, Markdown link or image) that matches `select`.
+
+Options:
+    select: a selector (see `adlint rules --selectors`); required.
+    at: `url` (default: the finding spans the element's URL when it has one) or
+        `element` (the finding starts at the tag's `<`).
+
+Message fields:
+    tag, url, host, domain, plus whatever the selector captures (regex named groups,
+    `network`, `affiliate_id` from `affiliate: true`, `hidden`, and `data:` constants).
+
+Example:
+    tracking-pixel:
+      kind: match
+      severity: warning
+      message: "Hidden tracking pixel from {host} ({hidden})"
+      at: element
+      select: {tag: [img, iframe], hidden: true, party: third}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from adlint.document import Document
+from adlint.finding import Hit
+from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.select import Selector
+
+
+@dataclass(frozen=True)
+class Match:
+    """Flag each element matching `select`."""
+
+    select: Selector
+    at: str = "url"
+
+    name: ClassVar[str] = "match"
+    fields: ClassVar[tuple[str, ...]] = ELEMENT_FIELDS
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
+        for element in document.elements:
+            captured = self.select.match(element, context)
+            if captured is not None:
+                yield element_hit(element, captured, self.at)

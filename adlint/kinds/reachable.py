@@ -1,0 +1,91 @@
+"""`reachable`: flag links whose HTTP check failed (runs only with link checking on).
+
+What it checks:
+    Each element matching `select` whose URL the link checker judged with one of
+    `verdicts`. The checker runs once per run over the unique URLs of all documents (see
+    adlint/links/); this kind only reads its results, so it never touches the network.
+
+Options:
+    select: the elements whose URLs are checked; required.
+    verdicts: which verdicts to flag: `broken` (definitive: 404, 410, DNS failure, TLS
+    failure, redirect loop), `unreachable` (transient: timeouts, 5xx or 429 after retries,
+    refused connections), `redirected` (ends on another registered domain), `unsafe`
+    (refused by the private-address guard). Default: [broken].
+    at: `url` (default) or `element`.
+
+Message fields:
+    tag, url, host, domain, status (HTTP status or ''), reason, final_url, chain (hops
+    joined by ' -> '), attempts, and for a final URL on an affiliate network: network,
+    affiliate_id.
+
+Example:
+    broken-link:
+      kind: reachable
+      severity: error
+      message: "Broken link: {url} ({reason})"
+      select: {tag: [a, img, iframe], scheme: [http, https]}
+      verdicts: [broken]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from adlint.document import Document
+from adlint.finding import Hit
+from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.select import Selector
+
+VERDICTS = ("broken", "unreachable", "redirected", "unsafe")
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """Flag links the link checker found broken (or unreachable, redirected, unsafe)."""
+
+    select: Selector
+    verdicts: tuple[str, ...] = ("broken",)
+    at: str = "url"
+
+    name: ClassVar[str] = "reachable"
+    fields: ClassVar[tuple[str, ...]] = (
+        *ELEMENT_FIELDS,
+        "status",
+        "reason",
+        "final_url",
+        "chain",
+        "attempts",
+        "network",
+        "affiliate_id",
+    )
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
+    needs_links: ClassVar[bool] = True
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
+        if not context.link_statuses:
+            return
+        for element in document.elements:
+            if not element.url:
+                continue
+            status = context.link_statuses.get(element.url)
+            if status is None or status.verdict not in self.verdicts:
+                continue
+            captured = self.select.match(element, context)
+            if captured is None:
+                continue
+            hit = element_hit(element, captured, self.at)
+            data = {
+                **hit.data,
+                "status": status.status if status.status is not None else "",
+                "reason": status.reason,
+                "verdict": status.verdict,
+                "final_url": status.final_url or "",
+                "chain": " -> ".join(status.chain),
+                "attempts": status.attempts,
+            }
+            final = context.affiliate(status.final_url) if status.final_url else None
+            if final is not None:
+                data.update(network=final.network, affiliate_id=final.affiliate_id or "")
+            yield Hit(hit.start, hit.end, data)

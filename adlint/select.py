@@ -1,0 +1,382 @@
+"""The selector: a declarative predicate over one element, written in YAML.
+
+Keys combine with AND; a list value means "any of". A match returns the data it captured
+(regex named groups, the affiliate network and ID, constants from `data:`), which becomes
+the hit's message data. Selectors are compiled once, when the policy loads.
+
+| key | matches when |
+|---|---|
+| `tag` | the element's tag is one of these |
+| `origin` | `html` (markup) or `markdown` (Markdown link/image syntax) |
+| `class` | the element has any of these classes |
+| `attr` | `{name: regex}` matches the value, `{name: true}` present, `{name: false}` absent |
+| `text` | a regex matches the element's visible text (or inline script) |
+| `url` | a regex matches the element's URL |
+| `host` | the URL host is one of these (`example.com` includes subdomains, `*.x.io` globs) |
+| `domain` | the URL's registered domain is one of these |
+| `param` | the URL has any of these query parameters |
+| `scheme` | the URL scheme is one of these (`http`, `https`, `javascript`, ...) |
+| `party` | `first` or `third`, relative to the policy's `site` domains |
+| `hidden` | the element is (true) or is not (false) invisible to readers |
+| `affiliate` | the URL is (true) or is not (false) an affiliate link in the network catalogue |
+| `inside` | some enclosing element matches this selector |
+| `any` / `all` / `not` | a list of selectors (one / every must match) / one that must not |
+| `data` | constants added to the captured data when everything else matches |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from adlint import urls
+from adlint.document import Document, Element
+from adlint.pattern import UnsafePattern, compile_pattern
+
+Captured = dict[str, Any]
+Predicate = Callable[[Element, "MatchContext", Captured], bool]
+
+MAX_URL = 8192
+
+
+class Classifier(Protocol):
+    """What the selector needs from the affiliate network catalogue."""
+
+    def classify(self, url: str) -> Any: ...
+
+
+@dataclass
+class MatchContext:
+    """What a selector may consult besides the element: its document, the site, networks."""
+
+    document: Document
+    sites: tuple[str, ...]
+    catalogue: Classifier | None
+    _affiliate_cache: dict[str, Any] | None = None
+
+    def affiliate(self, url: str) -> Any:
+        """Classify a URL once per document (many rules ask about the same links)."""
+        if self.catalogue is None:
+            return None
+        if self._affiliate_cache is None:
+            self._affiliate_cache = {}
+        if url not in self._affiliate_cache:
+            self._affiliate_cache[url] = self.catalogue.classify(url)
+        return self._affiliate_cache[url]
+
+
+class SelectorError(ValueError):
+    """A selector is malformed; `key` names the offending key path."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        super().__init__(reason)
+
+
+KEYS = [
+    "tag",
+    "origin",
+    "class",
+    "hidden",
+    "attr",
+    "scheme",
+    "host",
+    "domain",
+    "param",
+    "url",
+    "text",
+    "party",
+    "affiliate",
+    "inside",
+    "any",
+    "all",
+    "not",
+    "data",
+]
+"""Every selector key, cheapest test first: predicates run in this order."""
+
+
+class Selector:
+    """A compiled selector; `match(element, context)` returns captured data or None."""
+
+    def __init__(self, spec: Mapping[str, Any], *, key: str = "select") -> None:
+        if not isinstance(spec, Mapping):
+            raise SelectorError(key, "must be a mapping of selector keys")
+        self.spec = dict(spec)
+        self.constants: dict[str, Any] = {}
+        self.predicates: list[Predicate] = []
+        for name in spec:
+            if name not in KEYS:
+                expected = ", ".join(KEYS)
+                raise SelectorError(f"{key}.{name}", f"unknown selector key (expected: {expected})")
+        for name in KEYS:
+            if name in spec:
+                self.predicates.append(_COMPILERS[name](spec[name], f"{key}.{name}", self))
+
+    def match(self, element: Element, context: MatchContext) -> Captured | None:
+        captured: Captured = {}
+        for predicate in self.predicates:
+            if not predicate(element, context, captured):
+                return None
+        captured.update(self.constants)
+        return captured
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    valid = all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in items)
+    if not items or not valid:
+        raise SelectorError(key, "must be a string or a list of strings")
+    return tuple(str(item) for item in items)
+
+
+def _regex(value: Any, key: str) -> re.Pattern[str]:
+    if not isinstance(value, str):
+        raise SelectorError(key, "must be a regular expression string")
+    try:
+        return compile_pattern(value)
+    except re.error as error:
+        raise SelectorError(key, f"invalid regular expression: {error}") from None
+    except UnsafePattern as error:
+        raise SelectorError(key, f"unsafe regular expression: {error}") from None
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise SelectorError(key, "must be true or false")
+    return value
+
+
+def _capture(match: re.Match[str], captured: Captured) -> None:
+    captured.update({k: v for k, v in match.groupdict().items() if v is not None})
+
+
+def _tag(value: Any, key: str, _: Selector) -> Predicate:
+    tags = frozenset(t.lower() for t in _strings(value, key))
+    return lambda e, c, d: e.tag in tags
+
+
+def _origin(value: Any, key: str, _: Selector) -> Predicate:
+    origins = frozenset(_strings(value, key))
+    if not origins <= {"html", "markdown"}:
+        raise SelectorError(key, "must be html or markdown")
+    return lambda e, c, d: e.origin in origins
+
+
+def _class(value: Any, key: str, _: Selector) -> Predicate:
+    wanted = frozenset(_strings(value, key))
+    return lambda e, c, d: bool(wanted.intersection(e.classes))
+
+
+def _attr(value: Any, key: str, _: Selector) -> Predicate:
+    if not isinstance(value, Mapping) or not value:
+        raise SelectorError(key, "must map attribute names to a regex, true or false")
+    checks: list[tuple[str, Any]] = []
+    for name, expected in value.items():
+        if isinstance(expected, bool):
+            checks.append((str(name).lower(), expected))
+        else:
+            checks.append((str(name).lower(), _regex(expected, f"{key}.{name}")))
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        for name, expected in checks:
+            present = name in element.attrs
+            if isinstance(expected, bool):
+                if present != expected:
+                    return False
+                continue
+            found = present and expected.search(element.attrs[name][:MAX_URL])
+            if not found:
+                return False
+            _capture(found, captured)
+        return True
+
+    return predicate
+
+
+def _text(value: Any, key: str, _: Selector) -> Predicate:
+    pattern = _regex(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        found = pattern.search(element.text)
+        if found:
+            _capture(found, captured)
+        return bool(found)
+
+    return predicate
+
+
+def _url(value: Any, key: str, _: Selector) -> Predicate:
+    pattern = _regex(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        found = element.url is not None and pattern.search(element.url[:MAX_URL])
+        if found:
+            _capture(found, captured)
+        return bool(found)
+
+    return predicate
+
+
+def _host(value: Any, key: str, _: Selector) -> Predicate:
+    patterns = _strings(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        parts = urls.split(element.url) if element.url else None
+        return bool(parts and any(urls.host_matches(parts.host, p) for p in patterns))
+
+    return predicate
+
+
+def _domain(value: Any, key: str, _: Selector) -> Predicate:
+    domains = frozenset(d.lower() for d in _strings(value, key))
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        parts = urls.split(element.url) if element.url else None
+        return bool(parts and urls.registered_domain(parts.host) in domains)
+
+    return predicate
+
+
+def _param(value: Any, key: str, _: Selector) -> Predicate:
+    names = _strings(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        parts = urls.split(element.url) if element.url else None
+        return bool(parts and any(parts.param(n) is not None for n in names))
+
+    return predicate
+
+
+def _scheme(value: Any, key: str, _: Selector) -> Predicate:
+    schemes = frozenset(s.lower() for s in _strings(value, key))
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        parts = urls.split(element.url) if element.url else None
+        return bool(parts and parts.scheme in schemes)
+
+    return predicate
+
+
+def _party(value: Any, key: str, _: Selector) -> Predicate:
+    if value not in ("first", "third"):
+        raise SelectorError(key, "must be first or third")
+    third = value == "third"
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        if not element.url or not urls.is_web_url(element.url):
+            return not third
+        return urls.is_third_party(element.url, context.sites) == third
+
+    return predicate
+
+
+def _hidden(value: Any, key: str, _: Selector) -> Predicate:
+    wanted = _bool(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        if element.hidden:
+            captured.setdefault("hidden", element.hidden)
+        return bool(element.hidden) == wanted
+
+    return predicate
+
+
+def _affiliate(value: Any, key: str, _: Selector) -> Predicate:
+    wanted = _bool(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        found = context.affiliate(element.url) if element.url else None
+        if found is not None and wanted:
+            captured["network"] = found.network
+            captured["network_id"] = found.network_id
+            captured["affiliate_id"] = found.affiliate_id or ""
+        return (found is not None) == wanted
+
+    return predicate
+
+
+def _inside(value: Any, key: str, _: Selector) -> Predicate:
+    inner = Selector(value, key=key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        elements = context.document.elements
+        for index in reversed(element.ancestors):
+            found = inner.match(elements[index], context)
+            if found is not None:
+                for name, item in found.items():
+                    captured.setdefault(name, item)
+                return True
+        return False
+
+    return predicate
+
+
+def _any(value: Any, key: str, _: Selector) -> Predicate:
+    options = _selectors(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        for option in options:
+            found = option.match(element, context)
+            if found is not None:
+                captured.update(found)
+                return True
+        return False
+
+    return predicate
+
+
+def _all(value: Any, key: str, _: Selector) -> Predicate:
+    options = _selectors(value, key)
+
+    def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
+        for option in options:
+            found = option.match(element, context)
+            if found is None:
+                return False
+            captured.update(found)
+        return True
+
+    return predicate
+
+
+def _not(value: Any, key: str, _: Selector) -> Predicate:
+    inner = Selector(value, key=key)
+    return lambda e, c, d: inner.match(e, c) is None
+
+
+def _data(value: Any, key: str, owner: Selector) -> Predicate:
+    if not isinstance(value, Mapping):
+        raise SelectorError(key, "must map names to constant values")
+    owner.constants.update({str(k): v for k, v in value.items()})
+    return lambda e, c, d: True
+
+
+def _selectors(value: Any, key: str) -> list[Selector]:
+    if not isinstance(value, list) or not value:
+        raise SelectorError(key, "must be a non-empty list of selectors")
+    return [Selector(item, key=f"{key}[{i}]") for i, item in enumerate(value)]
+
+
+_COMPILERS: dict[str, Callable[[Any, str, Selector], Predicate]] = {
+    "tag": _tag,
+    "origin": _origin,
+    "class": _class,
+    "attr": _attr,
+    "text": _text,
+    "url": _url,
+    "host": _host,
+    "domain": _domain,
+    "param": _param,
+    "scheme": _scheme,
+    "party": _party,
+    "hidden": _hidden,
+    "affiliate": _affiliate,
+    "inside": _inside,
+    "any": _any,
+    "all": _all,
+    "not": _not,
+    "data": _data,
+}

@@ -1,0 +1,216 @@
+"""Check each unique outbound URL once: the only module of adlint that touches the network.
+
+Stages, as in lychee: normalise and dedupe, exclude, answer from the cache, check the rest
+concurrently with one httpx client, store durable verdicts. Redirects are followed here,
+hop by hop, so every hop passes the address guard and the chain is recorded: a redirect to
+another registered domain is how cloaked affiliate links are revealed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Iterable
+from http import HTTPStatus
+from urllib.parse import urljoin
+
+import httpx
+
+from adlint.links.cache import open_cache
+from adlint.links.guard import (
+    AddressGuard,
+    AddressPolicy,
+    GuardedTransport,
+    allow_all,
+    default_policy,
+)
+from adlint.links.options import LinkOptions, LinkStatus
+from adlint.links.progress import Progress
+from adlint.links.request import Hop, Requester, is_retryable_status
+from adlint.links.url import host_of, normalise_url
+from adlint.urls import registered_domain
+
+_BLOCKED = frozenset({401, 403, 407, 451, 999})
+"""Answers that say "not to you", not "gone": reported as unreachable (research §3.2)."""
+
+
+def check_urls(
+    urls: Iterable[str],
+    options: LinkOptions,
+    *,
+    progress: bool | None = None,
+    policy: AddressPolicy | None = None,
+) -> dict[str, LinkStatus]:
+    """Check every URL once; results are keyed by `normalise_url(url)`.
+
+    Non-http(s) URLs come back as "skipped" under their own spelling. `policy` replaces the
+    address guard's policy (tests use it to stand in for a public host).
+    """
+    results, todo = _plan(urls, options)
+    cache = open_cache(options)
+    try:
+        cached = cache.load(todo, options.cache_max_age) if cache else {}
+        bar = Progress(len(todo), enabled=progress)
+        for status in cached.values():
+            bar.advance(status)
+        pending = [url for url in todo if url not in cached]
+        fresh = _run(_check_all(pending, options, bar, policy)) if pending else {}
+        bar.close()
+        if cache:
+            cache.store(fresh.values())
+    finally:
+        if cache:
+            cache.close()
+    return {**results, **cached, **fresh}
+
+
+async def check_urls_async(
+    urls: Iterable[str], options: LinkOptions, *, policy: AddressPolicy | None = None
+) -> dict[str, LinkStatus]:
+    """The uncached network stage for callers that already run an event loop."""
+    results, todo = _plan(urls, options)
+    fresh = await _check_all(todo, options, Progress(len(todo), enabled=False), policy)
+    return {**results, **fresh}
+
+
+def _plan(urls: Iterable[str], options: LinkOptions) -> tuple[dict[str, LinkStatus], list[str]]:
+    """Normalise and dedupe; settle skipped and excluded URLs without any request."""
+    patterns = [re.compile(p) for p in options.exclude]
+    settled: dict[str, LinkStatus] = {}
+    todo: dict[str, None] = {}
+    for raw in urls:
+        url = normalise_url(raw)
+        if url is None:
+            key = raw.strip()
+            settled[key] = LinkStatus(key, "skipped", None, "not an http(s) URL")
+        elif url in todo or url in settled:
+            continue
+        elif any(p.search(url) for p in patterns):
+            settled[url] = LinkStatus(url, "excluded", None, "matches an exclude pattern")
+        else:
+            todo[url] = None
+    return settled, list(todo)
+
+
+def _run(coroutine: object) -> dict[str, LinkStatus]:
+    """asyncio.run, or asyncio.run in a helper thread when this thread already has a loop."""
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+    if not in_loop:  # outside the except block, so no exception inherits it as __context__
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
+    box: list[dict[str, LinkStatus]] = []
+    thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))  # type: ignore[arg-type]
+    thread.start()
+    thread.join()
+    return box[0]
+
+
+async def _check_all(
+    urls: list[str], options: LinkOptions, bar: Progress, policy: AddressPolicy | None
+) -> dict[str, LinkStatus]:
+    if policy is None:
+        policy = allow_all if options.allow_private else default_policy
+    guard = AddressGuard(policy, timeout=options.connect_timeout)
+    limits = httpx.Limits(
+        max_connections=options.max_concurrency, max_keepalive_connections=options.max_concurrency
+    )
+    timeout = httpx.Timeout(
+        options.timeout, connect=options.connect_timeout, read=options.read_timeout, pool=None
+    )
+    headers = {"User-Agent": options.user_agent, "Accept": "text/html,*/*;q=0.8"}
+    transport = GuardedTransport(guard, http2=options.http2, limits=limits)
+    # trust_env=False: no proxy (the guard must judge the target) and no .netrc credentials
+    # sent to whatever hosts articles link to.
+    client = httpx.AsyncClient(
+        transport=transport,
+        timeout=timeout,
+        headers=headers,
+        follow_redirects=False,
+        trust_env=False,
+    )
+    async with client:
+        requester = Requester(client, guard, options)
+
+        async def check(url: str) -> LinkStatus:
+            status = await _check_one(requester, url, options)
+            bar.advance(status)
+            return status
+
+        statuses = await asyncio.gather(*(check(url) for url in urls))
+    return {status.url: status for status in statuses}
+
+
+async def _check_one(requester: Requester, url: str, options: LinkOptions) -> LinkStatus:
+    """Follow redirects hop by hop, detecting loops, and turn the last answer into a verdict."""
+    chain: list[str] = []
+    attempts = 0
+    current = url
+    while True:
+        hop = await requester.fetch(current)
+        attempts += hop.attempts
+        done = dict(url=url, final_url=current, chain=tuple(chain), attempts=attempts)
+        if hop.failure is not None:
+            reason = _with_retries(hop.failure.reason, hop)
+            return LinkStatus(verdict=hop.failure.verdict, status=None, reason=reason, **done)
+        if hop.location is None:
+            return _judge(hop, options, **done)
+        target = normalise_url(urljoin(current, hop.location.strip()))
+        failure = None
+        if target is None:
+            failure = f"redirect to a non-http URL: {hop.location[:200]}"
+        elif target in chain or target == url:
+            failure = "redirect loop"
+        elif len(chain) >= options.max_redirects:
+            failure = f"too many redirects (more than {options.max_redirects})"
+        if failure is not None:
+            return LinkStatus(verdict="broken", status=hop.status, reason=failure, **done)
+        chain.append(target)  # type: ignore[arg-type]
+        current = target  # type: ignore[assignment]
+
+
+def _judge(
+    hop: Hop,
+    options: LinkOptions,
+    *,
+    url: str,
+    final_url: str,
+    chain: tuple[str, ...],
+    attempts: int,
+) -> LinkStatus:
+    """The verdict for a final status code."""
+    status = hop.status or 0
+    reason = status_reason(status)
+    if status in options.accept:
+        moved = chain and registered_domain(host_of(url)) != registered_domain(host_of(final_url))
+        verdict = "redirected" if moved else "ok"
+        if moved:
+            reason = f"{reason} at {registered_domain(host_of(final_url))}"
+    elif status in _BLOCKED:
+        verdict, reason = "unreachable", f"{reason} (refused to the checker; not verified)"
+    elif is_retryable_status(status) or status >= 500:
+        verdict, reason = "unreachable", _with_retries(reason, hop)
+    elif 300 <= status < 400:
+        verdict, reason = "broken", f"{reason} without a Location header"
+    else:
+        verdict = "broken" if 400 <= status < 500 else "unreachable"
+    return LinkStatus(url, verdict, status, reason, final_url, chain, attempts)
+
+
+def _with_retries(reason: str, hop: Hop) -> str:
+    if hop.note:
+        return f"{reason}; {hop.note}"
+    if hop.retries:
+        return f"{reason} after {hop.retries} {'retry' if hop.retries == 1 else 'retries'}"
+    return reason
+
+
+def status_reason(status: int) -> str:
+    """`404 Not Found`; just the number for codes outside the standard."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)

@@ -1,0 +1,204 @@
+"""Address safety: never let an article make adlint talk to the machine's own network.
+
+A link checker run in CI is a server-side request forger for whoever writes the articles:
+`http://169.254.169.254/` reads cloud credentials, `http://10.0.0.5/admin` pokes the intranet.
+So every host is resolved here, *every* resolved address is judged (one private record is
+enough to refuse: DNS rebinding answers with a mix), and the connection is then made to the
+judged address itself, so a second DNS answer cannot swap it (`GuardedBackend`). The same
+check runs before the first request and before every redirect hop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+import socket
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+AddressPolicy = Callable[[IPAddress], "str | None"]
+"""Returns why an address is refused, or None when it may be contacted."""
+
+_NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+_DEFINITIVE_DNS = {
+    getattr(socket, name)
+    for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY")
+    if hasattr(socket, name)
+}
+
+
+class UnsafeAddress(Exception):
+    """The host resolves to an address the policy refuses."""
+
+
+class DnsFailure(Exception):
+    """The host could not be resolved; `definitive` when the name does not exist."""
+
+    def __init__(self, message: str, *, definitive: bool) -> None:
+        super().__init__(message)
+        self.definitive = definitive
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address hidden in an IPv4-mapped, 6to4 or NAT64 IPv6 address."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in ipaddress.IPv6Network("64:ff9b::/96"):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def default_policy(ip: IPAddress) -> str | None:
+    """Refuse everything that is not a globally routable unicast address."""
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := _embedded_ipv4(ip)) is not None:
+        reason = default_policy(inner)
+        return f"{reason} (embedded in {ip})" if reason else None
+    for label, flag in (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+    ):
+        if flag:
+            return f"{label} address {ip}"
+    if not ip.is_global:
+        return f"non-public address {ip}"
+    return None
+
+
+def allow_all(ip: IPAddress) -> str | None:
+    """The policy behind `allow_private=True`."""
+    return None
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """Parse an IP literal, including the inet_aton forms browsers and libc still accept:
+    `2130706433`, `0177.0.0.1`, `0x7f.1` are all 127.0.0.1."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.match(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+class AddressGuard:
+    """Resolves hosts once per run and judges every address against a policy."""
+
+    def __init__(self, policy: AddressPolicy = default_policy, *, timeout: float = 5.0) -> None:
+        self.policy = policy
+        self.timeout = timeout
+        self._resolved: dict[str, asyncio.Future[tuple[IPAddress, ...]]] = {}
+
+    async def addresses(self, host: str) -> tuple[IPAddress, ...]:
+        """The host's addresses, all allowed by the policy; raises UnsafeAddress, DnsFailure."""
+        future = self._resolved.get(host)
+        if future is None:
+            future = asyncio.ensure_future(self._resolve(host))
+            self._resolved[host] = future
+        try:
+            addresses = await asyncio.shield(future)
+        except DnsFailure:
+            if not future.cancelled() and self._resolved.get(host) is future:
+                del self._resolved[host]  # a failed lookup may succeed on a retry
+            raise
+        for ip in addresses:
+            reason = self.policy(ip)
+            if reason:
+                raise UnsafeAddress(f"refused {reason}" + ("" if str(ip) == host else f" ({host})"))
+        return addresses
+
+    async def _resolve(self, host: str) -> tuple[IPAddress, ...]:
+        literal = literal_address(host)
+        if literal is not None:
+            return (literal,)
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await asyncio.wait_for(
+                loop.getaddrinfo(host, None, type=socket.SOCK_STREAM), self.timeout
+            )
+        except asyncio.TimeoutError:  # noqa: UP041 (not the builtin on Python 3.10)
+            raise DnsFailure("DNS lookup timed out", definitive=False) from None
+        except socket.gaierror as exc:
+            definitive = exc.errno in _DEFINITIVE_DNS
+            raise DnsFailure(f"DNS lookup failed: {exc.strerror}", definitive=definitive) from exc
+        except UnicodeError as exc:
+            raise DnsFailure(f"invalid host name: {exc}", definitive=True) from exc
+        unique = dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos)
+        if not unique:
+            raise DnsFailure("DNS lookup returned no address", definitive=True)
+        return tuple(unique)
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Connects to the addresses the guard approved, never to a fresh DNS answer.
+
+    httpcore passes the URL's host name to `start_tls`, so SNI and certificate checks still
+    use the name while the socket is pinned to the judged IP.
+    """
+
+    def __init__(self, guard: AddressGuard) -> None:
+        self.guard = guard
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.guard.addresses(host)
+        error: Exception | None = None
+        for ip in addresses:
+            try:
+                return await self.inner.connect_tcp(
+                    str(ip), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise UnsafeAddress("unix sockets are never used by the link checker")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool rebuilt on a `GuardedBackend`.
+
+    httpx does not expose the network backend, so the pool it builds is replaced by an
+    identical one (same public httpcore arguments) that connects through the guard.
+    Proxies are not supported: a proxy would make the guard judge the proxy, not the target.
+    """
+
+    def __init__(self, guard: AddressGuard, *, http2: bool, limits: httpx.Limits) -> None:
+        super().__init__(http2=http2, limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=http2,
+            network_backend=GuardedBackend(guard),
+        )

@@ -1,0 +1,90 @@
+"""The address guard: refused before any connection, on every hop, unless allowed."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import replace
+
+import pytest
+
+from adlint.links import LinkOptions, check_urls
+from adlint.links.guard import IPAddress, default_policy, literal_address
+
+from .conftest import LocalServer, redirect
+
+REFUSED_HOSTS = [
+    "127.0.0.1",
+    "10.0.0.1",
+    "169.254.169.254",
+    "[::1]",
+    "[::ffff:127.0.0.1]",
+    "2130706433",
+    "0177.0.0.1",
+    "0x7f.0.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+]
+
+
+@pytest.mark.parametrize("host", REFUSED_HOSTS)
+def test_default_guard_refuses_without_connecting(
+    host: str, server: LocalServer, options: LinkOptions
+) -> None:
+    url = f"http://{host}:{server.port}/admin"
+    [result] = check_urls([url], replace(options, allow_private=False)).values()
+    assert result.verdict == "unsafe" and result.reason.startswith("refused ")
+    assert result.attempts == 0 and server.count() == 0
+
+
+def test_allow_private_reaches_the_local_server(server: LocalServer, options: LinkOptions) -> None:
+    [result] = check_urls([server.url("/admin")], replace(options, allow_private=True)).values()
+    assert result.verdict == "ok" and server.count("/admin") == 1
+
+
+def only_first_loopback(ip: IPAddress) -> str | None:
+    """Stands in for "127.0.0.1 is a public host"; everything else gets the real policy."""
+    return None if ip == ipaddress.ip_address("127.0.0.1") else default_policy(ip)
+
+
+@pytest.mark.parametrize("target", ["http://10.0.0.1/", "http://169.254.169.254/latest/"])
+def test_redirect_to_a_private_address_is_refused(
+    target: str, server: LocalServer, options: LinkOptions
+) -> None:
+    url = server.route("/out", redirect(target))
+    [result] = check_urls([url], options, policy=only_first_loopback).values()
+    assert result.verdict == "unsafe" and result.final_url == target
+    assert result.chain == (target,) and result.attempts == 1
+
+
+def test_redirect_to_another_loopback_host_is_refused(
+    server: LocalServer, other_server: LocalServer, options: LinkOptions
+) -> None:
+    url = server.route("/out", redirect(other_server.url("/internal")))
+    [result] = check_urls([url], options, policy=only_first_loopback).values()
+    assert result.verdict == "unsafe" and "127.0.0.2" in result.reason
+    assert other_server.count() == 0
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+     "0.0.0.0", "224.0.0.251", "240.0.0.1", "255.255.255.255", "::1", "::", "fe80::1",
+     "fc00::1", "ff02::1", "::ffff:10.0.0.1", "2002:a00:1::", "64:ff9b::7f00:1"],
+)  # fmt: skip
+def test_default_policy_refuses_non_public_addresses(address: str) -> None:
+    assert default_policy(ipaddress.ip_address(address)) is not None
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "151.101.1.69", "2606:4700::1111"])
+def test_default_policy_allows_public_addresses(address: str) -> None:
+    assert default_policy(ipaddress.ip_address(address)) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("2130706433", "127.0.0.1"), ("0177.0.0.1", "127.0.0.1"), ("0x7f.1", "127.0.0.1"),
+     ("127.1", "127.0.0.1"), ("[::1]", "::1"), ("example.com", None), ("cafe.be", None)],
+)  # fmt: skip
+def test_literal_address_reads_every_numeric_form(host: str, expected: str | None) -> None:
+    parsed = literal_address(host)
+    assert (str(parsed) if parsed else None) == expected

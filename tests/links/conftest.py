@@ -41,11 +41,15 @@ class Exchange:
     def __init__(self, head: str, writer: asyncio.StreamWriter) -> None:
         request_line, *lines = head.strip().split("\r\n")
         self.method, self.path, _ = request_line.split(" ", 2)
-        self.headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines)}
+        self.headers = {
+            k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines)
+        }
         self.writer = writer
         self.keep_alive = True
 
-    async def send(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
+    async def send(
+        self, status: int, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> None:
         head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
         fields = {"Content-Length": str(len(body)), **(headers or {})}
         head += [f"{k}: {v}" for k, v in fields.items()]

@@ -1,0 +1,94 @@
+"""The SQLite cache: warm runs make no requests; transient failures are always re-checked."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from adlint.links import LinkOptions, check_urls
+
+from .conftest import LocalServer, redirect, status
+
+
+def test_warm_cache_makes_no_requests(server: LocalServer, options: LinkOptions) -> None:
+    cached = replace(options, use_cache=True)
+    urls = [
+        server.url("/ok"),
+        server.route("/gone", status(404)),
+        server.route("/r", redirect("/ok")),
+    ]
+    cold = check_urls(urls, cached, progress=False)
+    requests = server.count()
+    warm = check_urls(urls, cached, progress=False)
+    assert server.count() == requests
+    assert all(s.cached and s.attempts == 0 for s in warm.values())
+    assert {u: (s.verdict, s.status, s.chain) for u, s in warm.items()} == {
+        u: (s.verdict, s.status, s.chain) for u, s in cold.items()
+    }
+
+
+def test_transient_failures_are_not_cached(server: LocalServer, options: LinkOptions) -> None:
+    cached = replace(options, use_cache=True, retries=0)
+    url = server.route("/down", status(503))
+    check_urls([url], cached, progress=False)
+    [again] = check_urls([url], cached, progress=False).values()
+    assert again.verdict == "unreachable" and not again.cached
+    assert server.count("/down") == 4  # HEAD + GET, twice
+
+
+def test_unsafe_verdicts_are_not_cached(server: LocalServer, options: LinkOptions) -> None:
+    guarded = replace(options, use_cache=True, allow_private=False)
+    check_urls([server.url("/x")], guarded, progress=False)
+    [allowed] = check_urls([server.url("/x")], replace(guarded, allow_private=True)).values()
+    assert allowed.verdict == "ok" and not allowed.cached
+
+
+def test_expired_entries_are_checked_again(server: LocalServer, options: LinkOptions) -> None:
+    cached = replace(options, use_cache=True)
+    check_urls([server.url("/ok")], cached, progress=False)
+    [again] = check_urls([server.url("/ok")], replace(cached, cache_max_age=0)).values()
+    assert not again.cached and server.count("/ok") == 2
+
+
+def test_use_cache_false_neither_reads_nor_writes(
+    server: LocalServer, options: LinkOptions, tmp_path: Path
+) -> None:
+    path = tmp_path / "off.sqlite"
+    off = replace(options, use_cache=False, cache_path=path)
+    check_urls([server.url("/ok")], off, progress=False)
+    assert not path.exists()
+    check_urls([server.url("/ok")], replace(off, use_cache=True), progress=False)
+    [again] = check_urls([server.url("/ok")], off, progress=False).values()
+    assert not again.cached and server.count("/ok") == 3
+
+
+def test_changed_accept_codes_do_not_reuse_verdicts(
+    server: LocalServer, options: LinkOptions
+) -> None:
+    cached = replace(options, use_cache=True)
+    url = server.route("/teapot", status(418))
+    check_urls([url], cached, progress=False)
+    [result] = check_urls([url], replace(cached, accept=frozenset({418}))).values()
+    assert result.verdict == "ok" and not result.cached
+
+
+def test_unusable_cache_file_only_warns(
+    server: LocalServer, options: LinkOptions, tmp_path: Path
+) -> None:
+    bad = tmp_path / "not-a-db.sqlite"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    cached = replace(options, use_cache=True, cache_path=bad)
+
+    with pytest.warns(UserWarning, match="link cache"):
+        [result] = check_urls([server.url("/ok")], cached, progress=False).values()
+    assert result.verdict == "ok"
+
+
+def test_cache_rows_hold_the_normalised_url(server: LocalServer, options: LinkOptions) -> None:
+    cached = replace(options, use_cache=True)
+    check_urls([server.url("/ok#frag")], cached, progress=False)
+    with sqlite3.connect(options.cache_path) as db:
+        assert [row[0] for row in db.execute("SELECT url FROM links")] == [server.url("/ok")]

@@ -83,9 +83,27 @@ def _split(values: Iterable[str]) -> set[str]:
     return {item.strip() for value in values for item in value.split(",") if item.strip()}
 
 
+def config_start(args: argparse.Namespace) -> Path:
+    """Where config lookup starts: the first PATH's directory, else the working directory.
+
+    `adlint check site/content` from anywhere should use site's own .adlint.yaml, as ruff
+    and yamllint use the configuration nearest to the files they lint.
+    """
+    paths = getattr(args, "paths", None) or []
+    if paths:
+        first = Path(paths[0])
+        directory = first if first.is_dir() else first.parent
+        if directory.exists():
+            return directory.resolve()
+    return Path.cwd()
+
+
 def load_policy_from_args(args: argparse.Namespace) -> tuple[Policy, Path | None]:
     return load_config(
-        config=args.config, policies=args.policy, cwd=Path.cwd(), discover=not args.no_config
+        config=args.config,
+        policies=args.policy,
+        cwd=config_start(args),
+        discover=not args.no_config,
     )
 
 

@@ -1,0 +1,76 @@
+"""The shipped JSON Schema for policy files must agree with what the loader accepts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from adlint.kinds import kinds
+from adlint.rulebuild import kind_options
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "adlint" / "schema" / "policy.schema.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def test_schema_is_a_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+@pytest.mark.parametrize("policy", ["policies/default.yaml", "examples/.adlint.yaml"])
+def test_shipped_policies_validate_against_the_schema(policy):
+    errors = list(VALIDATOR.iter_errors(yaml.safe_load((ROOT / policy).read_text())))
+    assert errors == []
+
+
+def test_schema_rejects_an_unknown_selector_key():
+    bad = {
+        "rules": {
+            "x": {"kind": "match", "severity": "info", "message": "m", "select": {"tagg": "a"}}
+        }
+    }
+    assert list(VALIDATOR.iter_errors(bad))
+
+
+def test_schema_rejects_an_option_of_another_kind():
+    bad = {
+        "rules": {
+            "x": {
+                "kind": "match",
+                "severity": "info",
+                "message": "m",
+                "select": {"tag": "a"},
+                "max_share": 0.3,
+            }
+        }
+    }
+    assert list(VALIDATOR.iter_errors(bad))
+
+
+@pytest.mark.parametrize("name", sorted(kinds()))
+def test_schema_lists_exactly_each_kind_options(name):
+    """A new kind option must be added to the schema too, or editors reject valid YAML."""
+    rule_schema = SCHEMA["$defs"]["rule"]["oneOf"][1]
+    branch = next(
+        b["then"] for b in rule_schema["allOf"] if b["if"]["properties"]["kind"]["const"] == name
+    )
+    common = {
+        "kind",
+        "severity",
+        "message",
+        "description",
+        "help",
+        "docs",
+        "tags",
+        "precision",
+        "paths",
+        "fix",
+    }
+    options = set(kind_options(kinds()[name]))
+    assert set(branch["properties"]) - common == options
+    assert all(dataclasses.is_dataclass(k) for k in kinds().values())

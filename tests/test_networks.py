@@ -1,0 +1,612 @@
+"""The affiliate network catalogue: one realistic link per network, the look-alikes that must
+not match, loader errors with file:line, and how user catalogues merge over the shipped one."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from adlint.errors import PolicyError
+from adlint.networks import Catalogue, NetworkMatch, builtin_catalogue_text, load_catalogue
+
+CATALOGUE_PATH = Path(__file__).parents[1] / "policies" / "networks.yaml"
+SHIPPED = ("policies/networks.yaml", CATALOGUE_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue([SHIPPED])
+
+
+# (url, network name, network id, affiliate id)
+POSITIVE = [
+    # Amazon Associates
+    (
+        "https://www.amazon.com/dp/B0C1234567?tag=example-20&linkCode=ll1&linkId=abc",
+        "Amazon Associates",
+        "amazon",
+        "example-20",
+    ),
+    (
+        "https://www.amazon.co.uk/gp/product/B0C1234567/?tag=ukblog-21",
+        "Amazon Associates",
+        "amazon",
+        "ukblog-21",
+    ),
+    (
+        "https://www.amazon.com.br/dp/B0C1234567?tag=brblog-20",
+        "Amazon Associates",
+        "amazon",
+        "brblog-20",
+    ),
+    ("https://amazon.de/dp/B0C1234567?tag=deblog-21", "Amazon Associates", "amazon", "deblog-21"),
+    (
+        "https://www.amazon.com/exec/obidos/ASIN/0596007124/mysite-20",
+        "Amazon Associates",
+        "amazon",
+        "mysite-20",
+    ),
+    ("https://amzn.to/3AbCdEf", "Amazon Associates", "amazon", None),
+    # CJ
+    (
+        "https://www.anrdoezrs.net/click-8123456-13579246?sid=post1&url=https%3A%2F%2Fshop.example",
+        "CJ Affiliate",
+        "cj",
+        "8123456",
+    ),
+    ("https://www.tkqlhce.com/click-8123456-11223344", "CJ Affiliate", "cj", "8123456"),
+    (
+        "https://www.jdoqocy.com/links/8123456/type/dlg/https://www.shop.example/p/1",
+        "CJ Affiliate",
+        "cj",
+        "8123456",
+    ),
+    ("https://click.brand.example/click-8123456-13579246", "CJ Affiliate", "cj", "8123456"),
+    # Rakuten
+    (
+        "https://click.linksynergy.com/deeplink?id=lMh2Xiq9xN0&mid=12345&murl=https%3A%2F%2Fx.example",
+        "Rakuten Advertising",
+        "rakuten",
+        "lMh2Xiq9xN0",
+    ),
+    (
+        "https://click.linksynergy.com/fs-bin/click?id=lMh2Xiq9xN0&offerid=123.4&type=3",
+        "Rakuten Advertising",
+        "rakuten",
+        "lMh2Xiq9xN0",
+    ),
+    (
+        "https://linksynergy.walmart.com/fs-bin/click?id=lMh2Xiq9xN0&offerid=223073.1",
+        "Rakuten Advertising",
+        "rakuten",
+        "lMh2Xiq9xN0",
+    ),
+    # ShareASale (U and u alike)
+    (
+        "https://www.shareasale.com/r.cfm?b=654321&u=123456&m=12345&urllink=www.shop.example%2Fp",
+        "ShareASale",
+        "shareasale",
+        "123456",
+    ),
+    (
+        "https://shareasale.com/r.cfm?B=654321&U=223344&M=12345",
+        "ShareASale",
+        "shareasale",
+        "223344",
+    ),
+    ("https://shrsl.com/?~4a5b6", "ShareASale", "shareasale", None),
+    # Awin
+    (
+        "https://www.awin1.com/cread.php?awinmid=1234&awinaffid=987654&clickref=x&ued=https%3A%2F%2Fs.example",
+        "Awin",
+        "awin",
+        "987654",
+    ),
+    ("https://www.awin1.com/awclick.php?mid=1234&id=876543", "Awin", "awin", "876543"),
+    ("https://ad.zanox.com/ppc/?25256434C1437478T", "Awin", "awin", None),
+    # Impact and its programmes
+    ("https://ephamedtechinc.pxf.io/c/5597632/2095369/26400", "Impact", "impact", "5597632"),
+    (
+        "https://brand.7eer.net/c/1234567/123456/1234?u=https%3A%2F%2Fbrand.example%2Fp",
+        "Impact",
+        "impact",
+        "1234567",
+    ),
+    ("https://brand.evyy.net/c/1234567/123456/1234", "Impact", "impact", "1234567"),
+    ("https://goto.bestbuy.com/c/1234567/614286/10014", "Impact", "impact", "1234567"),
+    ("https://example.sjv.io/AbC12x", "Impact", "impact", None),
+    (
+        "https://goto.walmart.com/c/123456/565706/9383?u=https%3A%2F%2Fwww.walmart.com%2Fip%2F1",
+        "Walmart Affiliates",
+        "walmart",
+        "123456",
+    ),
+    ("https://goto.target.com/c/223344/81938/2092", "Target Partners", "target", "223344"),
+    # 2Checkout / Avangate
+    (
+        "https://secure.2checkout.com/order/checkout.php?PRODS=4615471&QTY=1&AFFILIATE=108875&CART=1",
+        "2Checkout/Avangate",
+        "2checkout",
+        "108875",
+    ),
+    (
+        "https://order.glarysoft.com/order/checkout.php?PRODS=1&QTY=1&affiliate=108875&CART=1",
+        "2Checkout/Avangate",
+        "2checkout",
+        "108875",
+    ),
+    # ClickBank
+    ("https://jdoe77.vendorx.hop.clickbank.net/?tid=post", "ClickBank", "clickbank", "jdoe77"),
+    (
+        "https://hop.clickbank.net/?affiliate=jdoe77&vendor=vendorx&tid=x",
+        "ClickBank",
+        "clickbank",
+        "jdoe77",
+    ),
+    ("https://1a20ao1bngts8ke9xou7rfv1xw.hop.clickbank.net/", "ClickBank", "clickbank", None),
+    # eBay Partner Network
+    (
+        "https://www.ebay.com/itm/123?mkcid=1&mkrid=711-53200-19255-0&siteid=0&campid=5338123456&toolid=10001&mkevt=1",
+        "eBay Partner Network",
+        "ebay",
+        "5338123456",
+    ),
+    (
+        "https://rover.ebay.com/rover/1/711-53200-19255-0/1?campid=5338123456&mpre=https%3A%2F%2Fwww.ebay.com%2Fitm%2F1",
+        "eBay Partner Network",
+        "ebay",
+        "5338123456",
+    ),
+    # Sub-networks and redirectors
+    (
+        "https://go.skimresources.com/?id=114047X1572903&url=https%3A%2F%2Fshop.example",
+        "Skimlinks",
+        "skimlinks",
+        "114047X1572903",
+    ),
+    (
+        "https://redirect.viglink.com/?key=abc123def456&u=https%3A%2F%2Fshop.example&cuid=x",
+        "Sovrn Commerce",
+        "sovrn",
+        "abc123def456",
+    ),
+    (
+        "https://prf.hn/click/camref:1100lABC/pubref:newcastle/destination:https%3A%2F%2Fs.example",
+        "Partnerize",
+        "partnerize",
+        "1100lABC",
+    ),
+    (
+        "https://www.pjtra.com/t/8-12345-123456-123456?url=https%3A%2F%2Fs.example",
+        "Pepperjam/Ascend",
+        "pepperjam",
+        None,
+    ),
+    ("https://pj.nutribullet.com/t/TUJGRklGSUtNQUdLSk", "Pepperjam/Ascend", "pepperjam", None),
+    ("https://www.gopjn.com/t/2-123-456-789", "Pepperjam/Ascend", "pepperjam", None),
+    (
+        "https://track.flexlinkspro.com/a.ashx?foid=177.A171465&foc=1&fot=9999&fos=1&fobs=post",
+        "FlexOffers",
+        "flexoffers",
+        "177.A171465",
+    ),
+    (
+        "https://ad.admitad.com/g/1e8d114494b7e1b1c3c2ab8f8b2c5f/?ulp=https%3A%2F%2Fs.example",
+        "Admitad",
+        "admitad",
+        None,
+    ),
+    (
+        "https://clk.tradedoubler.com/click?p=123&a=654321&g=24578838&url=https%3A%2F%2Fs.example",
+        "Tradedoubler",
+        "tradedoubler",
+        "654321",
+    ),
+    (
+        "https://track.webgains.com/click.html?wgcampaignid=190819&wgprogramid=2401",
+        "Webgains",
+        "webgains",
+        "190819",
+    ),
+    (
+        "https://www.avantlink.com/click.php?tt=cl&mi=11707&pw=9649&url=https%3A%2F%2Fs.example",
+        "AvantLink",
+        "avantlink",
+        "9649",
+    ),
+    (
+        "https://www.booking.com/hotel/fr/ritz.html?aid=1234567",
+        "Booking.com Affiliate Partner Programme",
+        "booking",
+        "1234567",
+    ),
+    ("https://acme.grsm.io/PartnerABC?sid=123", "PartnerStack", "partnerstack", "PartnerABC"),
+    (
+        "https://www.bluehost.com/track/janeblog/?page=/wordpress",
+        "Bluehost",
+        "bluehost",
+        "janeblog",
+    ),
+    ("https://www.hostinger.com/?REFERRALCODE=ABC123", "Hostinger", "hostinger", "ABC123"),
+    ("https://geni.us/AbC1x", "Geniuslink", "geniuslink", None),
+    ("https://s.click.aliexpress.com/e/_DXXXXXX", "AliExpress Portals", "aliexpress", None),
+    ("https://www.shop.example/?rfsn=123456.abc123", "Refersion", "refersion", "123456.abc123"),
+    (
+        "https://merchant.example/pricing?a_aid=abc123&a_bid=11",
+        "Post Affiliate Pro",
+        "postaffiliatepro",
+        "abc123",
+    ),
+    (
+        "https://track.effiliation.com/servlet/effi.redir?id_compteur=1&url=https%3A%2F%2Fs.example",
+        "Effiliation",
+        "effiliation",
+        None,
+    ),
+    (
+        "https://ck.jp.ap.valuecommerce.com/servlet/referral?sid=1&pid=2&vc_url=https%3A%2F%2Fs.jp",
+        "ValueCommerce",
+        "valuecommerce",
+        None,
+    ),
+    ("https://ds1.nl/c/?si=1&li=2&wi=3", "Daisycon", "daisycon", None),
+    ("https://tc.tradetracker.net/?c=1&m=2&a=3", "TradeTracker", "tradetracker", None),
+    (
+        "https://action.metaffiliation.com/trk.php?mclic=P1",
+        "NetAffiliation",
+        "netaffiliation",
+        None,
+    ),
+    (
+        "https://pvn.mediamarkt.de/trck/eclick/abc?url64fb=aHR0cHM6",
+        "MediaMarkt/Saturn Partnerprogramm",
+        "mediamarkt",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "name", "network_id", "affiliate_id"), POSITIVE)
+def test_known_network_link_yields_network_and_affiliate_id(
+    catalogue: Catalogue, url: str, name: str, network_id: str, affiliate_id: str | None
+) -> None:
+    found = catalogue.classify(url)
+    assert found is not None, url
+    assert (found.network, found.network_id, found.affiliate_id) == (name, network_id, affiliate_id)
+
+
+@pytest.mark.parametrize(
+    ("url", "affiliate_id"),
+    [
+        ("https://bluetties.sjv.io/c/5597632/2039292/17094", "5597632"),
+        ("https://appsumo.8odi.net/c/5597632/2082535/7443", "5597632"),
+    ],
+)
+def test_seed_impact_click_yields_mpid(catalogue: Catalogue, url: str, affiliate_id: str) -> None:
+    assert catalogue.classify(url) == NetworkMatch("Impact", "impact", affiliate_id)
+
+
+def test_seed_2checkout_vendor_checkout_yields_affiliate() -> None:
+    url = "https://shop.pcdj.com/order/checkout.php?PRODS=4698832&QTY=1&AFFILIATE=108875&CART=1"
+    found = load_catalogue([SHIPPED]).classify(url)
+    assert found == NetworkMatch("2Checkout/Avangate", "2checkout", "108875")
+
+
+def test_seed_2checkout_affiliate_redirect_yields_affiliate_and_destination(
+    catalogue: Catalogue,
+) -> None:
+    url = (
+        "https://shop.mondly.com/affiliate.php?ACCOUNT=ATISTUDI&AFFILIATE=108875"
+        "&PATH=https%3A%2F%2Fwww.mondly.com"
+    )
+    found = catalogue.classify(url)
+    assert found == NetworkMatch(
+        "2Checkout/Avangate", "2checkout", "108875", "https://www.mondly.com"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "destination"),
+    [
+        (
+            "https://goto.walmart.com/c/123456/565706/9383?u=https%3A%2F%2Fwww.walmart.com%2Fip%2F1",
+            "https://www.walmart.com/ip/1",
+        ),
+        (
+            "https://www.anrdoezrs.net/click-8123456-13579246?url=https%3A%2F%2Fshop.example%2Fa",
+            "https://shop.example/a",
+        ),
+        (
+            "https://www.jdoqocy.com/links/8123456/type/dlg/https%3A%2F%2Fshop.example%2Fb",
+            "https://shop.example/b",
+        ),
+        (
+            "https://www.awin1.com/cread.php?awinmid=1&awinaffid=2&ued=https%3A%2F%2Fs.example%2Fc",
+            "https://s.example/c",
+        ),
+        (
+            "https://click.linksynergy.com/deeplink?id=lMh2Xiq9xN0&mid=1&murl=https%3A%2F%2Fs.example",
+            "https://s.example",
+        ),
+        (
+            "https://www.shareasale.com/r.cfm?u=1&b=2&m=3&urllink=www.shop.example%2Fp",
+            "https://www.shop.example/p",
+        ),
+        (
+            "https://prf.hn/click/camref:1100lABC/destination:https://s.example/d/e",
+            "https://s.example/d/e",
+        ),
+        (
+            "https://go.skimresources.com/?id=1X2&url=https%253A%252F%252Fs.example%252Ff",
+            "https://s.example/f",
+        ),
+    ],
+)
+def test_deep_link_destination_is_decoded(catalogue: Catalogue, url: str, destination: str) -> None:
+    found = catalogue.classify(url)
+    assert found is not None and found.destination == destination
+
+
+NEGATIVE = [
+    "https://www.amazon.com/dp/B0C1234567",  # a product link without a tag pays nobody
+    "https://www.amazon.com/dp/B0C1234567?tag=",
+    "https://tech-hub.techidaily.com/some-article/",
+    "https://www.makeuseof.com/reasons-teachers-embrace-ai/",
+    "https://imp.pxf.io/i/5597632/2095369/26400",  # Impact impression pixel
+    "https://appsumo.8odi.net/i/5597632/2082535/7443",
+    "https://a.impactradius-go.com/display-ad/17094-2039292",  # Impact banner image
+    "https://secure.avangate.com/images/merchant/333ac5d90817d69113471fbb6e531bee/x-728x90.png",
+    "https://www.tqlkg.com/image-8123456-13579246",  # CJ banner/impression image
+    "https://ws-na.amazon-adsystem.com/widgets/q?ServiceVersion=20070822&ID=AsinImage&tag=x-20",
+    "https://ad.linksynergy.com/fs-bin/show?id=lMh2Xiq9xN0&bids=1&type=4",
+    "https://www.awin1.com/cshow.php?s=1&v=2&q=3&r=4",
+    "https://secure.2checkout.com/order/checkout.php?PRODS=4615471&QTY=1&CART=1",
+    "https://www.ebay.com/itm/123456",
+    "https://www.booking.com/hotel/fr/ritz.html",
+    "https://www.example.com/c/2023/10/05/post",
+    "https://www.example.com/affiliate.php",
+    "https://www.cj.com/",
+    "https://geni.us/",
+    "javascript:alert(document.cookie)",
+    "mailto:someone@example.com",
+    "/c/5597632/2095369/26400",
+    "not a url at all ::: %%%",
+    "http://[::1",
+    "",
+]
+
+
+@pytest.mark.parametrize("url", NEGATIVE)
+def test_non_affiliate_url_is_not_classified(catalogue: Catalogue, url: str) -> None:
+    assert catalogue.classify(url) is None
+
+
+def test_url_over_8kb_is_ignored(catalogue: Catalogue) -> None:
+    url = "https://www.amazon.com/dp/B0C1234567?tag=example-20&pad=" + "a" * 20_000
+    assert catalogue.classify(url) is None
+
+
+def test_hostile_url_is_classified_quickly(catalogue: Catalogue) -> None:
+    urls = ["https://x.sjv.io/c/" + "1/" * 2000, "https://a.example/" + "click-1" * 1000]
+    urls += ["https://prf.hn/click/" + "camref:" * 1000, "https://a.example/?" + "a_aid&" * 1000]
+    started = time.perf_counter()
+    for url in urls:
+        catalogue.classify(url)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_classify_is_fast_for_many_urls(catalogue: Catalogue) -> None:
+    urls = [f"https://site{i}.example/post/{i}?ref=home" for i in range(5000)]
+    urls += [u for u, *_ in POSITIVE] * 20
+    started = time.perf_counter()
+    for url in urls:
+        catalogue.classify(url)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_shipped_catalogue_lists_at_least_25_networks(catalogue: Catalogue) -> None:
+    assert len(catalogue) >= 25
+    assert len(set(catalogue.network_ids)) == len(catalogue)
+    listing = catalogue.listing()
+    assert ("impact", "Impact") in [(nid, name) for nid, name, _ in listing]
+    assert "*.sjv.io" in catalogue.get("impact").hosts and "any" in catalogue.get("impact").hosts
+
+
+def test_builtin_catalogue_text_is_the_shipped_file() -> None:
+    assert builtin_catalogue_text() == SHIPPED[1]
+
+
+# --- loader errors -----------------------------------------------------------------------
+
+
+def _error(text: str) -> str:
+    with pytest.raises(PolicyError) as caught:
+        load_catalogue([("my-networks.yaml", text)])
+    return str(caught.value)
+
+
+def test_unknown_network_key_names_file_line_and_key() -> None:
+    text = "networks:\n  acme:\n    name: Acme\n    hostz: [acme.example]\n"
+    message = _error(text)
+    assert message.startswith("my-networks.yaml:4:") and 'key "hostz"' in message
+    assert '"acme"' in message
+
+
+def test_unknown_matcher_key_names_file_line_and_key() -> None:
+    text = (
+        "networks:\n  acme:\n    name: Acme\n    match:\n"
+        "      - hosts: [acme.example]\n        id_from: none\n        paht: '^/r/'\n"
+    )
+    message = _error(text)
+    assert message.startswith("my-networks.yaml:7:") and 'key "paht"' in message
+
+
+def test_bad_regex_names_file_line_and_key() -> None:
+    text = (
+        "networks:\n  acme:\n    name: Acme\n    match:\n"
+        "      - hosts: [acme.example]\n        path: '^/r/(?P<id>[0-9+'\n        id_from: none\n"
+    )
+    message = _error(text)
+    assert message.startswith("my-networks.yaml:6:") and 'key "path"' in message
+    assert "invalid regex" in message
+
+
+def test_nested_quantifier_regex_is_refused() -> None:
+    text = (
+        "networks:\n  acme:\n    name: Acme\n    match:\n"
+        "      - hosts: any\n        path: '^/(a+)+$'\n        id_from: none\n"
+    )
+    message = _error(text)
+    assert message.startswith("my-networks.yaml:6:") and "unsafe regex" in message
+
+
+@pytest.mark.parametrize(
+    "id_from", ["qury:tag", "'query:'", "path:missing", "dns_label:first", "[none, query:a]"]
+)
+def test_bad_id_from_names_file_line_and_key(id_from: str) -> None:
+    text = (
+        "networks:\n  acme:\n    name: Acme\n    match:\n"
+        "      - hosts: [acme.example]\n        path: '^/r/(?P<ref>[a-z]+)'\n"
+        f"        id_from: {id_from}\n"
+    )
+    message = _error(text)
+    assert message.startswith("my-networks.yaml:7:") and 'key "id_from"' in message
+
+
+def test_yaml_syntax_error_names_file_and_line() -> None:
+    message = _error("networks:\n  acme:\n    name: [Acme\n    match: x\n")
+    assert message.startswith("my-networks.yaml:") and "YAML syntax error" in message
+    assert int(message.split(":")[1]) in (3, 4, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [Not A Host]\n"
+            "        id_from: none\n",
+            5,
+            "hosts",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: any\n"
+            "        id_from: none\n",
+            5,
+            "hosts",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [a.example]\n",
+            5,
+            "id_from",
+        ),
+        (
+            "networks:\n  acme:\n    match:\n      - hosts: [a.example]\n        id_from: none\n",
+            2,
+            "name",
+        ),
+        ("networks:\n  acme:\n    name: 3\n    match: []\n", 3, "name"),
+        ("networks:\n  acme:\n    name: Acme\n    match: []\n", 4, "match"),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [a.example]\n"
+            "        query: {tag: '(x'}\n        id_from: none\n",
+            6,
+            "query",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [a.example]\n"
+            "        ignore_param_case: yes please\n        id_from: none\n",
+            6,
+            "ignore_param_case",
+        ),
+        ("netwerks: {}\n", 1, "netwerks"),
+        ("version: 2\nnetworks: {}\n", 1, "version"),
+        ("networks:\n  Acme Network:\n    name: Acme\n", 2, "Acme Network"),
+        ("networks:\n  acme: true\n", 2, "acme"),
+    ],
+)
+def test_invalid_definition_names_file_line_and_key(text: str, line: int, key: str) -> None:
+    message = _error(text)
+    assert message.startswith(f"my-networks.yaml:{line}:"), message
+    assert f'key "{key}"' in message
+
+
+def test_python_tags_are_refused_not_run() -> None:
+    message = _error("networks: !!python/object/apply:os.system ['true']\n")
+    assert message.startswith("my-networks.yaml:1:")
+
+
+# --- merging user catalogues ---------------------------------------------------------------
+
+USER = """\
+networks:
+  acme:
+    name: Acme Partners
+    match:
+      - hosts: [go.acme.example]
+        path: '^/r/(?P<partner>[a-z0-9]+)$'
+        id_from: path:partner
+        dest_from: query:to
+  booking:
+    name: Booking.com (our deal)
+  bluehost: false
+  walmart:
+    match:
+      - hosts: [goto.walmart.com]
+        path: '^/c/(?P<mpid>[0-9]+)/'
+        query: [u]
+        id_from: path:mpid
+"""
+
+
+@pytest.fixture(scope="module")
+def merged() -> Catalogue:
+    return load_catalogue([SHIPPED, ("team-networks.yaml", USER)])
+
+
+def test_user_file_adds_a_network(merged: Catalogue) -> None:
+    found = merged.classify("https://go.acme.example/r/jane7?to=https%3A%2F%2Facme.example%2Fx")
+    assert found == NetworkMatch("Acme Partners", "acme", "jane7", "https://acme.example/x")
+    assert merged.network_ids[-1] == "acme"
+
+
+def test_user_file_overrides_one_key_and_keeps_the_rest(merged: Catalogue) -> None:
+    found = merged.classify("https://www.booking.com/index.html?aid=1234567")
+    assert found == NetworkMatch("Booking.com (our deal)", "booking", "1234567")
+
+
+def test_user_override_of_match_replaces_the_list(merged: Catalogue) -> None:
+    assert merged.classify("https://goto.walmart.com/c/123456/565706/9383?u=x").network_id == (
+        "walmart"
+    )
+    # Without `u` the new Walmart matcher fails; the generic Impact /c/ shape still applies.
+    plain = merged.classify("https://goto.walmart.com/c/123456/565706/9383")
+    assert plain.network_id == "impact"
+
+
+def test_user_file_removes_a_network_with_false(merged: Catalogue) -> None:
+    assert "bluehost" not in merged
+    assert merged.classify("https://www.bluehost.com/track/janeblog/") is None
+
+
+def test_host_matcher_of_a_later_network_beats_host_agnostic_shapes() -> None:
+    brand = (
+        "networks:\n  brandx:\n    name: BrandX Partners\n    match:\n"
+        "      - hosts: [goto.brandx.example]\n"
+        "        path: '^/c/(?P<mpid>[0-9]+)/'\n        id_from: path:mpid\n"
+    )
+    catalogue = load_catalogue([SHIPPED, ("brand.yaml", brand)])
+    found = catalogue.classify("https://goto.brandx.example/c/1234567/123456/1234")
+    assert found == NetworkMatch("BrandX Partners", "brandx", "1234567")
+
+
+def test_override_of_undefined_network_without_name_is_an_error() -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_catalogue([SHIPPED, ("team.yaml", "networks:\n  newnet:\n    owner: X\n")])
+    assert str(caught.value).startswith("team.yaml:2:") and 'key "name"' in str(caught.value)
+
+
+def test_empty_sources_give_an_empty_catalogue() -> None:
+    catalogue = load_catalogue([("empty.yaml", "")])
+    assert len(catalogue) == 0 and catalogue.classify("https://amzn.to/3AbCdEf") is None

@@ -9,7 +9,9 @@ another registered domain is how cloaked affiliate links are revealed.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from http import HTTPStatus
@@ -30,6 +32,12 @@ from adlint.links.progress import Progress
 from adlint.links.request import Hop, Requester, is_retryable_status
 from adlint.links.url import host_of, normalise_url
 from adlint.urls import registered_domain
+
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore runs `import sniffio` on every request; when it is not installed each failed
+    # import rescans sys.path (1.5 s of CPU per 1,000 URLs, measured). A None entry in
+    # sys.modules makes that import fail at once, which is all httpcore needs to pick asyncio.
+    sys.modules.setdefault("sniffio", None)  # type: ignore[assignment]
 
 _BLOCKED = frozenset({401, 403, 407, 451, 999})
 """Answers that say "not to you", not "gone": reported as unreachable (research §3.2)."""

@@ -271,7 +271,8 @@ def report(work, root, options, ports, truth_broken, truth_redirected, no_lychee
     print(
         f"adlint, warm cache: check {warm:.3f} s, {warm_requests} requests;"
         f" check cold/warm = {check_time / warm:.0f}x,"
-        f" with parsing {cold / (parse_time + warm):.1f}x; same verdicts: {warm_verdicts == verdicts}"
+        f" with parsing {cold / (parse_time + warm):.1f}x;"
+        f" same verdicts: {warm_verdicts == verdicts}"
     )
     if no_lychee:
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
 from urllib.parse import unquote
@@ -273,88 +273,70 @@ def load_catalogue(sources: Sequence[tuple[str, str]]) -> Catalogue:
 
 @dataclass(frozen=True)
 class _Where:
-    """Where a definition was read, so that errors point at the file and line."""
+    """Where a definition was read, so that errors lead with `file:line:` and say whose."""
 
     path: str
-    network: str
-    line: int = 0
-    prefix: str = field(default="", compare=False)
+    line: int = 1
+    context: str = ""
 
-    def error(self, reason: str, *, key: str | None = None, line: int | None = None) -> PolicyError:
-        message = f'network "{self.network}": {self.prefix}{reason}'
-        return PolicyError(message, path=self.path, line=line or self.line, key=key)
+    def at(self, spec: LineDict, key: Any) -> _Where:
+        return replace(self, line=spec.line_of(key))
+
+    def error(self, reason: str, *, key: str | None = None) -> PolicyError:
+        return PolicyError(self.context + reason, path=self.path, line=self.line, key=key)
+
+
+def _check_keys(where: _Where, spec: LineDict, allowed: tuple[str, ...]) -> None:
+    for key in spec:
+        if key not in allowed:
+            reason = f"unknown key; expected one of {', '.join(allowed)}"
+            raise where.at(spec, key).error(reason, key=str(key))
 
 
 def _read_source(display: str, text: str) -> list[tuple[str, dict[str, Any] | None]]:
+    where = _Where(display)
     try:
         data = load_yaml(text)
     except YamlError as error:
-        raise PolicyError(error.reason, path=display, line=error.line) from None
+        raise replace(where, line=error.line).error(error.reason) from None
     if data is None:
         return []
     if not isinstance(data, LineDict):
-        raise PolicyError(
-            "a network catalogue is a mapping with a `networks:` key", path=display, line=1
-        )
-    for key in data:
-        if key not in FILE_KEYS:
-            raise PolicyError(
-                f"unknown key; expected one of {', '.join(FILE_KEYS)}",
-                path=display,
-                line=data.line_of(key),
-                key=str(key),
-            )
+        raise where.error("a network catalogue is a mapping with a `networks:` key")
+    _check_keys(where, data, FILE_KEYS)
     if data.get("version", 1) != 1:
-        raise PolicyError(
-            "unsupported catalogue version; expected 1",
-            path=display,
-            line=data.line_of("version"),
-            key="version",
-        )
-    networks = data.get("networks") or LineDict()
+        raise where.at(data, "version").error("unsupported version; expected 1", key="version")
+    networks = data.get("networks")
+    if networks is None:
+        return []
     if not isinstance(networks, LineDict):
-        raise PolicyError(
-            "must be a mapping of network id to definition",
-            path=display,
-            line=data.line_of("networks"),
-            key="networks",
-        )
-    return [_read_network(display, networks, network_id) for network_id in networks]
+        reason = "must be a mapping of network id to definition"
+        raise where.at(data, "networks").error(reason, key="networks")
+    return [_read_network(where.at(networks, n), n, networks[n]) for n in networks]
 
 
-def _read_network(display: str, networks: LineDict, network_id: Any) -> tuple[str, Any]:
-    where = _Where(display, str(network_id), networks.line_of(network_id))
+def _read_network(where: _Where, network_id: Any, spec: Any) -> tuple[str, Any]:
+    where = replace(where, context=f'network "{network_id}": ')
     if not isinstance(network_id, str) or not _NETWORK_ID.fullmatch(network_id):
-        raise where.error(
-            "a network id is lower-case letters, digits, `_`, `.` or `-`", key=str(network_id)
-        )
-    spec = networks[network_id]
+        reason = "a network id is lower-case letters, digits, `_`, `.` or `-`"
+        raise where.error(reason, key=str(network_id))
     if spec is False:
         return network_id, None
     if not isinstance(spec, LineDict):
         raise where.error("must be a mapping (name, match, ...) or false", key=network_id)
-    return network_id, _parse_network(where, spec)
-
-
-def _parse_network(where: _Where, spec: LineDict) -> dict[str, Any]:
+    _check_keys(where, spec, NETWORK_KEYS)
     fields: dict[str, Any] = {"_where": where}
     for key, value in spec.items():
-        line = spec.line_of(key)
-        if key not in NETWORK_KEYS:
-            raise where.error(
-                f"unknown key; expected one of {', '.join(NETWORK_KEYS)}", key=str(key), line=line
-            )
+        at = where.at(spec, key)
         if key == "match":
             if not isinstance(value, list) or not value:
-                raise where.error("must be a non-empty list of matchers", key=key, line=line)
-            fields[key] = tuple(
-                _parse_matcher(where, item, i, line) for i, item in enumerate(value)
-            )
+                raise at.error("must be a non-empty list of matchers", key=key)
+            fields[key] = tuple(_parse_matcher(at, item, i) for i, item in enumerate(value))
         elif isinstance(value, str) and value.strip():
             fields[key] = value.strip()
         else:
-            raise where.error("must be a non-empty string", key=key, line=line)
-    return fields
+            raise at.error("must be a non-empty string", key=key)
+    return network_id, fields
 
 
 def _build(network_id: str, fields: dict[str, Any]) -> Network:
@@ -367,48 +349,34 @@ def _build(network_id: str, fields: dict[str, Any]) -> Network:
     )
 
 
-def _parse_matcher(where: _Where, spec: Any, index: int, list_line: int) -> Matcher:
-    line = spec.line if isinstance(spec, LineDict) else list_line
-    where = _Where(where.path, where.network, line, f"matcher {index + 1}: ")
+def _parse_matcher(where: _Where, spec: Any, index: int) -> Matcher:
+    line = spec.line if isinstance(spec, LineDict) else where.line
+    where = replace(where, line=line, context=f"{where.context}matcher {index + 1}: ")
     if not isinstance(spec, LineDict):
-        raise where.error(
-            "a matcher must be a mapping (hosts, path, query, id_from, ...)", key="match"
-        )
-    for key in spec:
-        if key not in MATCHER_KEYS:
-            raise where.error(
-                f"unknown key; expected one of {', '.join(MATCHER_KEYS)}",
-                key=str(key),
-                line=spec.line_of(key),
-            )
+        raise where.error("a matcher is a mapping (hosts, path, id_from, ...)", key="match")
+    _check_keys(where, spec, MATCHER_KEYS)
     for key in ("hosts", "id_from"):
         if key not in spec:
             raise where.error(f"`{key}` is required", key=key)
-    at = {key: _Where(where.path, where.network, spec.line_of(key), where.prefix) for key in spec}
-    path = _compile(at["path"], spec["path"], "path") if "path" in spec else None
+    path = _compile(where.at(spec, "path"), spec["path"], "path") if "path" in spec else None
     groups = set(path.groupindex) if path is not None else set()
     ignore_case = spec.get("ignore_param_case", False)
     if not isinstance(ignore_case, bool):
-        raise at["ignore_param_case"].error("must be true or false", key="ignore_param_case")
+        raise where.at(spec, "ignore_param_case").error(
+            "must be true or false", key="ignore_param_case"
+        )
+    dest = spec.get("dest_from", "none")
     matcher = Matcher(
-        hosts=_parse_hosts(at["hosts"], spec["hosts"]),
+        hosts=_parse_hosts(where.at(spec, "hosts"), spec["hosts"]),
         path=path,
-        query=_parse_query(at["query"], spec["query"]) if "query" in spec else (),
+        query=_parse_query(where.at(spec, "query"), spec["query"]) if "query" in spec else (),
         ignore_param_case=ignore_case,
-        id_from=_parse_sources(at["id_from"], spec["id_from"], "id_from", ID_KINDS, groups),
-        dest_from=_parse_sources(
-            at.get("dest_from", where),
-            spec.get("dest_from", "none"),
-            "dest_from",
-            DEST_KINDS,
-            groups,
-        ),
+        id_from=_parse_sources(where.at(spec, "id_from"), spec["id_from"], ID_KINDS, groups),
+        dest_from=_parse_sources(where.at(spec, "dest_from"), dest, DEST_KINDS, groups),
     )
     if not matcher.hosts and matcher.path is None and not matcher.query:
-        raise where.error(
-            "a `hosts: any` matcher needs a `path` or `query`, or it would match every URL",
-            key="hosts",
-        )
+        reason = "a `hosts: any` matcher needs a `path` or `query`, or it matches every URL"
+        raise where.error(reason, key="hosts")
     return matcher
 
 
@@ -436,7 +404,7 @@ def _parse_query(where: _Where, value: Any) -> tuple[tuple[str, re.Pattern[str] 
     if isinstance(value, LineDict) and value:
         query = []
         for name, pattern in value.items():
-            sub = _Where(where.path, where.network, value.line_of(name), where.prefix)
+            sub = where.at(value, name)
             if not isinstance(name, str) or not isinstance(pattern, str):
                 raise sub.error("maps a parameter name to a value regex", key="query")
             query.append((name, _compile(sub, pattern, "query")))
@@ -447,8 +415,9 @@ def _parse_query(where: _Where, value: Any) -> tuple[tuple[str, re.Pattern[str] 
 
 
 def _parse_sources(
-    where: _Where, value: Any, key: str, kinds: tuple[str, ...], groups: set[str]
+    where: _Where, value: Any, kinds: tuple[str, ...], groups: set[str]
 ) -> tuple[Source, ...]:
+    key = "id_from" if kinds is ID_KINDS else "dest_from"
     items = value if isinstance(value, list) else [value]
     expected = ", ".join(f"{kind}:<{'n' if kind == 'dns_label' else 'name'}>" for kind in kinds)
     expected += " or none"

@@ -369,6 +369,7 @@ NEGATIVE = [
     "https://www.example.com/affiliate.php",
     "https://www.cj.com/",
     "https://geni.us/",
+    "https://ebay.us/",
     "javascript:alert(document.cookie)",
     "mailto:someone@example.com",
     "/c/5597632/2095369/26400",
@@ -381,6 +382,19 @@ NEGATIVE = [
 @pytest.mark.parametrize("url", NEGATIVE)
 def test_non_affiliate_url_is_not_classified(catalogue: Catalogue, url: str) -> None:
     assert catalogue.classify(url) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "//www.amazon.com/dp/B0C1234567?tag=example-20",
+        "http://www.amazon.com/dp/B0C1234567?tag=example-20",
+        "HTTPS://WWW.AMAZON.COM/dp/B0C1234567?tag=example-20",
+        "  https://www.amazon.com./dp/B0C1234567?tag=example-20  ",
+    ],
+)
+def test_url_spelling_does_not_hide_the_network(catalogue: Catalogue, url: str) -> None:
+    assert catalogue.classify(url) == NetworkMatch("Amazon Associates", "amazon", "example-20")
 
 
 def test_url_over_8kb_is_ignored(catalogue: Catalogue) -> None:

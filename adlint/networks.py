@@ -24,6 +24,8 @@ from adlint.yamlfile import LineDict, YamlError, load_yaml
 
 MAX_URL = 8 * 1024
 """Longer URLs are not classified: no network emits them, and it bounds regex work."""
+MAX_HOST = 253
+"""DNS's limit; longer "hosts" are garbage and would only cost suffix look-ups."""
 
 FILE_KEYS = ("version", "networks")
 NETWORK_KEYS = ("name", "owner", "docs", "match")
@@ -175,6 +177,8 @@ class Catalogue:
         if parts is None or parts.scheme not in ("http", "https") or not parts.host:
             return None
         host = parts.host.rstrip(".")
+        if len(host) > MAX_HOST:
+            return None
         for network, matcher in chain(self._index.candidates(host), self._anywhere):
             found = matcher.apply(parts, host)
             if found is not None:

@@ -8,8 +8,9 @@ front matter and BOMs are handled in exactly one place.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,21 @@ class Document:
         offset = max(0, min(offset, len(self.text)))
         index = bisect.bisect_right(starts, offset) - 1
         return index + 1, offset - starts[index] + 1
+
+    @functools.cached_property
+    def _by_tag(self) -> dict[str, list[Element]]:
+        index: dict[str, list[Element]] = {}
+        for element in self.elements:
+            index.setdefault(element.tag, []).append(element)
+        return index
+
+    def candidates(self, tags: frozenset[str] | None) -> Sequence[Element]:
+        """The elements whose tag is in `tags` (all when None), in document order."""
+        if tags is None:
+            return self.elements
+        if len(tags) == 1:
+            return self._by_tag.get(next(iter(tags)), [])
+        return [element for element in self.elements if element.tag in tags]
 
     def prose_before(self, offset: int) -> str:
         """Return the visible text that appears before `offset`, runs joined by spaces."""

@@ -26,6 +26,7 @@ the hit's message data. Selectors are compiled once, when the policy loads.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,17 +55,17 @@ class MatchContext:
     document: Document
     sites: tuple[str, ...]
     catalogue: Classifier | None
-    _affiliate_cache: dict[str, Any] | None = None
 
     def affiliate(self, url: str) -> Any:
-        """Classify a URL once per document (many rules ask about the same links)."""
+        """The network match for a URL, or None (cached per process: links repeat a lot)."""
         if self.catalogue is None:
             return None
-        if self._affiliate_cache is None:
-            self._affiliate_cache = {}
-        if url not in self._affiliate_cache:
-            self._affiliate_cache[url] = self.catalogue.classify(url)
-        return self._affiliate_cache[url]
+        return _classify(self.catalogue, url)
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify(catalogue: Classifier, url: str) -> Any:
+    return catalogue.classify(url)
 
 
 class SelectorError(ValueError):
@@ -114,6 +115,20 @@ class Selector:
         for name in KEYS:
             if name in spec:
                 self.predicates.append(_COMPILERS[name](spec[name], f"{key}.{name}", self))
+        self.tags = self._tags()
+
+    def _tags(self) -> frozenset[str] | None:
+        """The only tags this selector can match, or None when any tag may match.
+
+        Kinds use it to look only at the candidate elements of a document.
+        """
+        if "tag" in self.spec:
+            return frozenset(t.lower() for t in _strings(self.spec["tag"], "tag"))
+        if "any" in self.spec and isinstance(self.spec["any"], list):
+            options = [Selector(o)._tags() for o in self.spec["any"]]
+            if all(t is not None for t in options):  # noqa: SIM102
+                return frozenset().union(*options)  # type: ignore[arg-type]
+        return None
 
     def match(self, element: Element, context: MatchContext) -> Captured | None:
         captured: Captured = {}

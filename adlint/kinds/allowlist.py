@@ -81,7 +81,7 @@ class Allowlist:
         if not self.allow and self.ads_txt_ids is None:
             return
         allowed = {_bare(a) for a in self.allow}
-        for element in document.elements:
+        for element in document.candidates(self.select.tags):
             captured = self.select.match(element, context)
             if captured is None or not captured.get(self.value):
                 continue

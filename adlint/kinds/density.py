@@ -111,7 +111,7 @@ class Density:
         """Matched elements, without units nested inside another unit."""
         selected: list[Element] = []
         chosen: set[int] = set()
-        for element in document.elements:
+        for element in document.candidates(self.select.tags):
             if self.select.match(element, context) is not None:
                 if not chosen.intersection(element.ancestors):
                     selected.append(element)

@@ -66,7 +66,7 @@ class Reachable:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         if not context.link_statuses:
             return
-        for element in document.elements:
+        for element in document.candidates(self.select.tags):
             if not element.url:
                 continue
             status = context.link_statuses.get(element.url)

@@ -65,7 +65,7 @@ class Require:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         selected = [
             (element, captured)
-            for element in document.elements
+            for element in document.candidates(self.select.tags)
             if (captured := self.select.match(element, context)) is not None
         ]
         if not selected or self._front_matter_has_evidence(document):

@@ -107,8 +107,13 @@ class DocumentBuilder:
                 del self.stack[depth:]
                 return
 
+    def open_plain(self, tag: str) -> None:
+        """Open a tag that is not recorded as an element (no attributes, nothing to select)
+        but still nests: it closes blocks, and its hidden ancestors still hide."""
+        self.stack.append(OpenTag(tag, -1, ""))
+
     def ancestors(self) -> tuple[int, ...]:
-        return tuple(entry.index for entry in self.stack)
+        return tuple(entry.index for entry in self.stack if entry.index >= 0)
 
     def inherited_hidden(self) -> str:
         """Why an element opened now is hidden by an ancestor, or ''."""
@@ -131,12 +136,14 @@ class DocumentBuilder:
         if self.stack:
             top = self.stack[-1]
             if top.tag in TEXTLESS_TAGS:
-                self.pending[top.index].add_text(text)
+                if top.index >= 0:
+                    self.pending[top.index].add_text(text)
                 return
             if any(entry.hidden for entry in self.stack):
                 return
             for entry in self.stack:
-                self.pending[entry.index].add_text(text)
+                if entry.index >= 0:
+                    self.pending[entry.index].add_text(text)
         self.runs.append(TextRun(start, text))
         words = len(WORD.findall(text))
         block = self.current_block

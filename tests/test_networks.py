@@ -3,7 +3,6 @@ not match, loader errors with file:line, and how user catalogues merge over the 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -143,23 +142,15 @@ def test_url_over_8kb_is_ignored(catalogue: Catalogue) -> None:
     assert catalogue.classify(url) is None
 
 
-def test_hostile_url_is_classified_quickly(catalogue: Catalogue) -> None:
+def test_hostile_urls_are_classified_without_error(catalogue: Catalogue) -> None:
+    """Patterns are anchored and nested repeats are refused at load, so these return at
+    once; speed itself is measured in bench/, never asserted here."""
     urls = ["https://x.sjv.io/c/" + "1/" * 2000, "https://a.example/" + "click-1" * 1000]
     urls += ["https://" + "a." * 3000 + "sjv.io/c/1/2/3", "https://" + "pj." * 2500 + "x/t/"]
     urls += ["https://prf.hn/click/" + "camref:" * 1000, "https://a.example/?" + "a_aid&" * 1000]
-    started = time.perf_counter()
-    for url in urls:
-        catalogue.classify(url)
-    assert time.perf_counter() - started < 0.5
-
-
-def test_classify_is_fast_for_many_urls(catalogue: Catalogue) -> None:
-    urls = [f"https://site{i}.example/post/{i}?ref=home" for i in range(5000)]
-    urls += [u for u, *_ in POSITIVE] * 20
-    started = time.perf_counter()
-    for url in urls:
-        catalogue.classify(url)
-    assert time.perf_counter() - started < 2.0
+    results = [catalogue.classify(url) for url in urls]
+    assert all(r is None or isinstance(r, NetworkMatch) for r in results)
+    assert results[2] is None  # a host longer than DNS allows is never classified
 
 
 def test_shipped_catalogue_lists_at_least_25_networks(catalogue: Catalogue) -> None:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from adlint.commands import check, rules
+from adlint.commands import check, report, rules
 
-COMMANDS: list[ModuleType] = [check, rules]
+COMMANDS: list[ModuleType] = [check, report, rules]

@@ -1,0 +1,284 @@
+"""Aggregate findings and per-file stats into a Report, one file at a time.
+
+Why a builder: `adlint report` walks whole sites. The aggregator keeps counters, sets of
+paths and the findings of the current worst files (a bounded heap), so memory grows with
+the inventory, never with the documents or with the info findings of compliant files.
+`aggregate()` wraps it as a pure function for callers (and tests) holding everything.
+
+The report reads findings only through rule ids and the `data` each rule documents
+(policies/default.yaml): a rule the user disabled simply leaves its section empty.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from adlint.document import Document
+from adlint.finding import Finding
+from adlint.policy import Rule
+from adlint.report import inventory
+from adlint.report.model import (
+    BrokenLink,
+    DensityBin,
+    DensityFlag,
+    DisclosureGap,
+    FileStats,
+    FileSummary,
+    LinkUse,
+    Report,
+    RuleTally,
+)
+
+DENSITY_RULE = "ad-density"
+AD_UNIT_RULE = "ad-unit"
+DISCLOSURE_RULE = "affiliate-disclosure-missing"
+LINK_RULES = frozenset({"broken-link", "link-unreachable"})
+DEFAULT_DENSITY = 6.0
+"""Units per 1,000 words used to scale the histogram when no ad-density rule sets one."""
+DEFAULT_TOP = 25
+MAX_TITLE = 200
+_SEVERITIES = ("error", "warning", "info")
+
+
+def file_stats(document: Document) -> FileStats:
+    """Keep what the report needs from a parsed document so the document can be dropped."""
+    title = document.front_matter.get("title") if document.front_matter else None
+    text = " ".join(str(title).split())[:MAX_TITLE] if title not in (None, "") else ""
+    return FileStats(document.path, document.words, text)
+
+
+@dataclass
+class _Link:
+    """A broken or unreachable URL being collected."""
+
+    record: BrokenLink
+    uses: list[LinkUse] = field(default_factory=list)
+
+
+class Aggregator:
+    """Feed it each file's stats and findings with `add`, then call `finish` once."""
+
+    def __init__(self, rules: Sequence[Rule], *, top: int = DEFAULT_TOP) -> None:
+        self._top = top
+        self._inventory = inventory.Inventory(rules)
+        self._threshold = _density_threshold(rules)
+        self._edges = _edges(self._threshold or DEFAULT_DENSITY)
+        self._bins = [0] * (len(self._edges) + 2)
+        self._link_rules = LINK_RULES | {r.id for r in rules if r.kind_name == "reachable"}
+        self._tallies: dict[tuple[str, str], list[int]] = {}
+        self._files = self._compliant = self._seq = 0
+        self._density: list[DensityFlag] = []
+        self._disclosure: list[DisclosureGap] = []
+        self._links: dict[str, _Link] = {}
+        self._worst: list[tuple[tuple[int, int, int, int], FileSummary]] = []
+
+    def add(self, stats: FileStats, findings: Sequence[Finding]) -> None:
+        """Count one file; `findings` are that file's, suppressed ones included."""
+        self._files += 1
+        self._seq += 1
+        counts, suppressed = self._tally(findings)
+        self._inventory.add(stats.path, findings)
+        units = self._add_density(stats, findings)
+        for finding in findings:
+            if finding.rule == DISCLOSURE_RULE:
+                self._disclosure.append(_gap(finding))
+            elif finding.rule in self._link_rules and finding.data.get("url"):
+                self._add_link(finding)
+        summary = FileSummary(
+            path=stats.path,
+            title=stats.title,
+            words=stats.words,
+            ad_units=units,
+            errors=counts["error"],
+            warnings=counts["warning"],
+            info=counts["info"],
+            suppressed=suppressed,
+        )
+        if summary.compliant:
+            self._compliant += 1
+        else:
+            self._rank(summary, findings)
+
+    def _tally(self, findings: Sequence[Finding]) -> tuple[Counter[str], int]:
+        counts: Counter[str] = Counter()
+        suppressed = 0
+        for finding in findings:
+            tally = self._tallies.setdefault((finding.rule, finding.severity.value), [0, 0])
+            if finding.suppressed is None:
+                tally[0] += 1
+                counts[finding.severity.value] += 1
+            else:
+                tally[1] += 1
+                suppressed += 1
+        return counts, suppressed
+
+    def _add_density(self, stats: FileStats, findings: Sequence[Finding]) -> int:
+        """Bin the file by units per 1,000 words; record it when the density rule fired."""
+        positions = {(f.line, f.column) for f in findings if f.rule == AD_UNIT_RULE}
+        flagged = [f for f in findings if f.rule == DENSITY_RULE]
+        # The density rule's own count is authoritative: it skips units nested in units.
+        units = int(flagged[0].data.get("units", len(positions))) if flagged else len(positions)
+        words = stats.words or (int(flagged[0].data.get("words", 0)) if flagged else 0)
+        self._bins[_bin_index(units, words, self._edges)] += 1
+        if flagged:
+            self._density.append(_density_flag(stats.path, flagged, units, words))
+        return units
+
+    def _add_link(self, finding: Finding) -> None:
+        url = str(finding.data["url"])
+        entry = self._links.get(url)
+        if entry is None:
+            data = finding.data
+            record = BrokenLink(
+                url=url,
+                status=str(data.get("status", "") or ""),
+                reason=str(data.get("reason", "")),
+                verdict=str(data.get("verdict", "")),
+                rule=finding.rule,
+                severity=finding.severity.value,
+                final_url=str(data.get("final_url", "") or ""),
+                uses=(),
+            )
+            entry = self._links[url] = _Link(record)
+        entry.uses.append(LinkUse(finding.path, finding.line))
+
+    def _rank(self, summary: FileSummary, findings: Sequence[Finding]) -> None:
+        """Keep the `top` worst files (with their findings) in a min-heap."""
+        key = (summary.errors, summary.warnings, summary.info, -self._seq)
+        entry = (key, replace(summary, findings=tuple(findings)))
+        if self._top <= 0 or len(self._worst) < self._top:
+            heapq.heappush(self._worst, entry)
+        elif key > self._worst[0][0]:
+            heapq.heapreplace(self._worst, entry)
+
+    def finish(
+        self,
+        *,
+        version: str,
+        generated: str,
+        policy_files: Sequence[str] = (),
+        links_checked: bool = False,
+        title: str = "adlint compliance report",
+    ) -> Report:
+        """Sort everything and freeze it into a Report."""
+        active = {s: 0 for s in _SEVERITIES}
+        for (_, severity), (count, _) in self._tallies.items():
+            active[severity] = active.get(severity, 0) + count
+        found = self._inventory.finish()
+        return Report(
+            version=version,
+            generated=generated,
+            title=title,
+            policy_files=tuple(policy_files),
+            files=self._files,
+            compliant=self._compliant,
+            by_severity=active,
+            suppressed=sum(s for _, s in self._tallies.values()),
+            by_rule=_rule_tallies(self._tallies),
+            density_threshold=self._threshold,
+            density_bins=self._density_bins(),
+            density_over=tuple(self._density),
+            disclosure=tuple(self._disclosure),
+            links_checked=links_checked,
+            broken_links=self._broken_links(),
+            worst=tuple(s for _, s in sorted(self._worst, key=lambda e: e[0], reverse=True)),
+            **found,
+        )
+
+    def _density_bins(self) -> tuple[DensityBin, ...]:
+        threshold = self._threshold
+        bins = [DensityBin("no ads", None, None, self._bins[0], False)]
+        lows: list[float] = [0.0, *self._edges]
+        highs: list[float | None] = [*self._edges, None]
+        for index, (low, high) in enumerate(zip(lows, highs, strict=True), start=1):
+            label = f"{low:g}–{high:g}" if high is not None else f"> {low:g}"
+            over = threshold is not None and low >= threshold
+            bins.append(DensityBin(label, low, high, self._bins[index], over))
+        return tuple(bins)
+
+    def _broken_links(self) -> tuple[BrokenLink, ...]:
+        records = [replace(e.record, uses=tuple(e.uses)) for e in self._links.values()]
+        records.sort(key=lambda r: (r.severity != "error", -len(r.uses), r.url))
+        return tuple(records)
+
+
+def aggregate(
+    files: Iterable[tuple[FileStats, Sequence[Finding]]],
+    rules: Sequence[Rule],
+    *,
+    top: int = DEFAULT_TOP,
+    **meta: Any,
+) -> Report:
+    """Build a Report from (stats, findings) pairs; `meta` goes to `Aggregator.finish`."""
+    aggregator = Aggregator(rules, top=top)
+    for stats, findings in files:
+        aggregator.add(stats, findings)
+    return aggregator.finish(**meta)
+
+
+def _density_threshold(rules: Sequence[Rule]) -> float | None:
+    for rule in rules:
+        if rule.id == DENSITY_RULE:
+            value = getattr(rule.kind, "max_per_1000_words", None)
+            return float(value) if value is not None else None
+    return None
+
+
+def _edges(threshold: float) -> tuple[float, ...]:
+    """Six bin edges up to twice the threshold, so the threshold is always a bin boundary."""
+    step = threshold / 3
+    return tuple(round(step * i, 2) for i in range(1, 7))
+
+
+def _bin_index(units: int, words: int, edges: tuple[float, ...]) -> int:
+    """0 is "no ads"; then one bin per edge; the last bin is open-ended."""
+    if units == 0:
+        return 0
+    if words == 0:
+        return len(edges) + 1
+    rate = units * 1000 / words
+    for index, edge in enumerate(edges, start=1):
+        if rate <= edge:
+            return index
+    return len(edges) + 1
+
+
+def _density_flag(path: str, flagged: list[Finding], units: int, words: int) -> DensityFlag:
+    first = flagged[0].data
+    rate = first.get("per_1000_words")
+    share = first.get("share")
+    return DensityFlag(
+        path=path,
+        line=flagged[0].line,
+        measures=tuple(str(f.data.get("measure", "")) for f in flagged),
+        detail="; ".join(str(f.data.get("detail", f.message)) for f in flagged),
+        units=units,
+        words=words,
+        per_1000_words=float(rate) if isinstance(rate, int | float) else None,
+        share=int(share) if isinstance(share, int | float) else None,
+        stacked=max(int(f.data.get("stacked", 0) or 0) for f in flagged),
+        suppressed=all(f.suppressed is not None for f in flagged),
+    )
+
+
+def _gap(finding: Finding) -> DisclosureGap:
+    data = finding.data
+    return DisclosureGap(
+        path=finding.path,
+        line=finding.line,
+        network=str(data.get("network", "")),
+        undisclosed=int(data.get("count", 0) or 0),
+        total=int(data.get("total", 0) or 0),
+        suppressed=finding.suppressed is not None,
+    )
+
+
+def _rule_tallies(tallies: dict[tuple[str, str], list[int]]) -> tuple[RuleTally, ...]:
+    rank = {s: i for i, s in enumerate(_SEVERITIES)}
+    rows = [RuleTally(rule, sev, a, s) for (rule, sev), (a, s) in tallies.items()]
+    rows.sort(key=lambda t: (rank.get(t.severity, 9), -t.active, t.rule))
+    return tuple(rows)

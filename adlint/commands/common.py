@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from adlint.commands.linkargs import add_link_arguments, link_settings
 from adlint.config import load_config
 from adlint.discover import DEFAULT_EXTENSIONS, discover
 from adlint.engine import lint_target
 from adlint.errors import PolicyError
 from adlint.finding import Finding, Severity
+from adlint.linkphase import run_link_phase
 from adlint.policy import Policy, Rule
 
 
@@ -77,6 +79,7 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
         help="file extensions to lint when walking directories "
         f"(default: {','.join(DEFAULT_EXTENSIONS)})",
     )
+    add_link_arguments(parser)
 
 
 def _split(values: Iterable[str]) -> set[str]:
@@ -151,6 +154,13 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
     for target in discover(args.paths, extensions=extensions, exclude=exclude):
         files += 1
         findings.extend(lint_target(target, restricted))
+    links = link_settings(args, policy) if hasattr(args, "check_links") else None
+    if links is not None:
+
+        def targets():  # noqa: ANN202 - walked twice: collect, then report
+            return discover(args.paths, extensions=extensions, exclude=exclude)
+
+        findings.extend(run_link_phase(targets(), targets(), restricted, links))
     findings.sort(key=Finding.sort_key)
     return LintResult(findings, [r for r in policy.rules if r.id in chosen], files)
 

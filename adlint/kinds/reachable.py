@@ -14,9 +14,10 @@ Options:
     at: `url` (default) or `element`.
 
 Message fields:
-    tag, url, host, domain, status (HTTP status or ''), reason, final_url, chain (hops
-    joined by ' -> '), attempts, and for a final URL on an affiliate network: network,
-    affiliate_id.
+    tag, url, host, domain, status (HTTP status or ''), reason, verdict, final_url, chain
+    (hops joined by ' -> '), attempts, and for a final URL on an affiliate network: network,
+    affiliate_id and revealed (" (a cloaked <network> affiliate link, affiliate ID <id>)",
+    empty otherwise).
 
 Example:
     broken-link:
@@ -86,6 +87,9 @@ class Reachable:
                 "attempts": status.attempts,
             }
             final = context.affiliate(status.final_url) if status.final_url else None
+            data["revealed"] = ""
             if final is not None:
                 data.update(network=final.network, affiliate_id=final.affiliate_id or "")
+                identity = f", affiliate ID {final.affiliate_id}" if final.affiliate_id else ""
+                data["revealed"] = f" (a cloaked {final.network} affiliate link{identity})"
             yield Hit(hit.start, hit.end, data)

@@ -1,0 +1,220 @@
+"""Link-checking flags and the config's `links:` mapping, merged into LinkSettings.
+
+CLI flags win over the config; the config wins over LinkOptions' defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from adlint.errors import PolicyError
+from adlint.linkphase import LinkSettings
+from adlint.links import LinkOptions, parse_accept
+from adlint.policy import Policy
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+CONFIG_KEYS: dict[str, str] = {
+    "check": "bool",
+    "allow_private": "bool",
+    "cache": "bool",
+    "cache_max_age": "duration",
+    "exclude": "strings",
+    "timeout": "number",
+    "concurrency": "int",
+    "per_host": "int",
+    "retries": "int",
+    "accept": "accept",
+    "user_agent": "str",
+    "max_redirects": "int",
+    "site_root": "path",
+}
+
+
+def add_link_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("link checking (see README: Checking links)")
+    group.add_argument(
+        "--check-links",
+        action="store_true",
+        default=None,
+        help="check every outbound and local link (enables broken-link and "
+        "the other reachable rules)",
+    )
+    group.add_argument(
+        "--allow-private",
+        action="store_true",
+        default=None,
+        help="allow connections to loopback, private and link-local addresses",
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=None,
+        help="neither read nor write the link cache",
+    )
+    group.add_argument(
+        "--cache-max-age",
+        metavar="DURATION",
+        help="reuse cached results younger than this (e.g. 3600, 90m, 1d; default 1d)",
+    )
+    group.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="do not check URLs matching this regex (repeatable)",
+    )
+    group.add_argument(
+        "--site-root",
+        type=Path,
+        metavar="DIR",
+        help="where /absolute links resolve on disk (default: the working "
+        "directory; config: links.site_root)",
+    )
+    group.add_argument(
+        "--link-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="total time for one request (default 10)",
+    )
+    group.add_argument(
+        "--link-concurrency", type=int, metavar="N", help="requests in flight overall (default 64)"
+    )
+    group.add_argument(
+        "--link-per-host", type=int, metavar="N", help="requests in flight per host (default 8)"
+    )
+    group.add_argument(
+        "--link-retries",
+        type=int,
+        metavar="N",
+        help="retries for timeouts, 5xx and 429 (default 3)",
+    )
+    group.add_argument(
+        "--accept", metavar="CODES", help='status codes that count as ok, e.g. "200..=299,403"'
+    )
+    group.add_argument("--user-agent", metavar="STRING", help="User-Agent header to send")
+    group.add_argument(
+        "--max-redirects", type=int, metavar="N", help="redirect hops to follow (default 10)"
+    )
+    group.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (it is only shown on a terminal anyway)",
+    )
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from "3600", "90m", "1d"."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 3600, 90m, 1d)")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _config(policy: Policy) -> tuple[dict[str, Any], str, int]:
+    raw = policy.settings.get("links", {})
+    origin = policy.raw.setting_origins.get("links", ("config", 0)) if policy.raw else ("", 0)
+    if not isinstance(raw, dict):
+        raise PolicyError(
+            "must be a mapping of link-checking settings",
+            path=origin[0],
+            line=origin[1],
+            key="links",
+        )
+    for key in raw:
+        if key not in CONFIG_KEYS:
+            raise PolicyError(
+                f"unknown setting (expected: {', '.join(CONFIG_KEYS)})",
+                path=origin[0],
+                line=_line(raw, key, origin[1]),
+                key=f"links.{key}",
+            )
+    return raw, origin[0], origin[1]
+
+
+def _line(mapping: Any, key: str, default: int) -> int:
+    line_of = getattr(mapping, "line_of", None)
+    return line_of(key) if line_of else default
+
+
+def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | None:
+    """The settings for this run, or None when link checking is off."""
+    config, path, line = _config(policy)
+    enabled = args.check_links or config.get("check") or policy.settings.get("check_links")
+    if not enabled:
+        return None
+    values: dict[str, Any] = {}
+    for key, value in config.items():
+        try:
+            values[key] = _convert(CONFIG_KEYS[key], value, Path(path).parent)
+        except (ValueError, TypeError) as error:
+            raise PolicyError(
+                str(error), path=path, line=_line(config, key, line), key=f"links.{key}"
+            ) from None
+    try:
+        return _settings(args, values)
+    except ValueError as error:
+        raise PolicyError(str(error), key="link-checking flags") from None
+
+
+def _convert(kind: str, value: Any, base: Path) -> Any:
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if kind == "duration" and isinstance(value, (int, float, str)):
+        return parse_duration(str(value))
+    if kind == "accept" and isinstance(value, (str, int, list)):
+        items = value if isinstance(value, list) else [value]
+        return parse_accept(",".join(str(i) for i in items))
+    if kind == "strings" and isinstance(value, list) and all(isinstance(i, str) for i in value):
+        return tuple(value)
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "path" and isinstance(value, str):
+        return (base / value).resolve()
+    raise TypeError(f"expected {kind}")
+
+
+def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
+    pick = {
+        "allow_private": args.allow_private,
+        "timeout": args.link_timeout,
+        "max_concurrency": args.link_concurrency,
+        "per_host": args.link_per_host,
+        "retries": args.link_retries,
+        "user_agent": args.user_agent,
+        "max_redirects": args.max_redirects,
+    }
+    renames = {"concurrency": "max_concurrency", "cache": "use_cache"}
+    fields: dict[str, Any] = {
+        renames.get(k, k): v for k, v in config.items() if k not in ("check", "site_root")
+    }
+    fields.update({k: v for k, v in pick.items() if v is not None})
+    if args.no_cache:
+        fields["use_cache"] = False
+    if args.cache_max_age:
+        fields["cache_max_age"] = parse_duration(args.cache_max_age)
+    if args.accept:
+        fields["accept"] = parse_accept(args.accept)
+    if args.exclude:
+        fields["exclude"] = (*fields.get("exclude", ()), *args.exclude)
+    if "timeout" in fields:
+        fields.setdefault("read_timeout", fields["timeout"])
+    for pattern in fields.get("exclude", ()):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"exclude pattern {pattern!r} is not a valid regex: {error}") from None
+    known = {f.name for f in dataclasses.fields(LinkOptions)}
+    options = LinkOptions(**{k: v for k, v in fields.items() if k in known})
+    site_root = args.site_root.resolve() if args.site_root else config.get("site_root")
+    progress = False if args.no_progress else None
+    return LinkSettings(options=options, site_root=site_root, progress=progress)

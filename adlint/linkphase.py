@@ -1,0 +1,133 @@
+"""The link stage of a run: collect every document's URLs, check each unique one once, then
+let the `reachable` rules report, each finding at its own file, line and column.
+
+Documents are parsed twice (once to collect, once to report) rather than kept in memory,
+so memory stays flat however many files a run covers; parsing is milliseconds per file,
+while checking links is seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from adlint import urls
+from adlint.discover import Target, display_path
+from adlint.document import Document
+from adlint.engine import lint_document, read_document
+from adlint.finding import Finding
+from adlint.kinds import RuleContext
+from adlint.links import LinkOptions, LinkStatus, check_urls, normalise_url
+from adlint.policy import Policy, Rule
+
+SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
+PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")
+INDEX_FILES = ("index.md", "index.html", "_index.md", "README.md")
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Whether and how to check links: CLI flags over the config's `links:` mapping."""
+
+    options: LinkOptions = field(default_factory=LinkOptions)
+    site_root: Path | None = None
+    """Where `/absolute/paths` resolve on disk; relative ones resolve from their article."""
+    progress: bool | None = None
+
+
+def link_rules(rules: Iterable[Rule]) -> list[Rule]:
+    """The rules that read link-check results."""
+    return [rule for rule in rules if getattr(rule.kind, "needs_links", False)]
+
+
+def is_local(url: str) -> bool:
+    """A link to a file of the site itself: no scheme, not a fragment, not protocol-relative."""
+    stripped = url.strip()
+    if not stripped or stripped.startswith(("#", "//", "?")):
+        return False
+    if stripped.lower().startswith(SKIPPED_SCHEMES):
+        return False
+    scheme = urlsplit(stripped).scheme if ":" in stripped.split("/")[0] else ""
+    return not scheme
+
+
+def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Iterator[str]:
+    context = RuleContext(document, policy.sites, policy.catalogue)
+    for rule in rules:
+        select = rule.kind.select
+        for element in document.candidates(select.tags):
+            if element.url and select.match(element, context) is not None:
+                yield element.url
+
+
+def collect_web_urls(targets: Iterable[Target], policy: Policy) -> tuple[set[str], int]:
+    """The unique normalised http(s) URLs the link rules select, and the file count."""
+    unique: set[str] = set()
+    files = 0
+    for target in targets:
+        files += 1
+        document = read_document(target)
+        rules = link_rules(policy.rules_for(document.path))
+        for url in _document_urls(document, rules, policy):
+            if urls.is_web_url(url) and (normalised := normalise_url(url)) is not None:
+                unique.add(normalised)
+    return unique, files
+
+
+def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
+    """Check a relative link against the files on disk."""
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return LinkStatus(url, "ok", None, "same page")
+    base = site_root if path.startswith("/") else document_path.parent
+    candidate = base / path.lstrip("/")
+    for suffix in PAGE_SUFFIXES:
+        target = candidate.with_name(candidate.name + suffix) if suffix else candidate
+        if target.is_file():
+            return LinkStatus(url, "ok", None, "file exists")
+    if candidate.is_dir() and any((candidate / name).is_file() for name in INDEX_FILES):
+        return LinkStatus(url, "ok", None, "directory index exists")
+    return LinkStatus(url, "broken", None, f"no such file: {display_path(candidate)}")
+
+
+def document_statuses(
+    document: Document,
+    target: Target,
+    rules: list[Rule],
+    policy: Policy,
+    checked: Mapping[str, LinkStatus],
+    site_root: Path,
+) -> dict[str, LinkStatus]:
+    """Map each URL as written in this document to its status."""
+    statuses: dict[str, LinkStatus] = {}
+    for url in _document_urls(document, rules, policy):
+        if url in statuses:
+            continue
+        if urls.is_web_url(url):
+            normalised = normalise_url(url)
+            if normalised is not None and normalised in checked:
+                statuses[url] = checked[normalised]
+        elif is_local(url):
+            statuses[url] = local_status(url, target.path, site_root)
+    return statuses
+
+
+def run_link_phase(
+    targets: Iterable[Target], again: Iterable[Target], policy: Policy, settings: LinkSettings
+) -> list[Finding]:
+    """Check links for all targets; `again` yields the same targets for the report pass."""
+    unique, _ = collect_web_urls(targets, policy)
+    checked = check_urls(unique, settings.options, progress=settings.progress) if unique else {}
+    site_root = settings.site_root or Path.cwd()
+    findings: list[Finding] = []
+    for target in again:
+        document = read_document(target)
+        rules = link_rules(policy.rules_for(document.path))
+        if not rules:
+            continue
+        statuses = document_statuses(document, target, rules, policy, checked, site_root)
+        if any(s.verdict not in ("ok", "excluded", "skipped") for s in statuses.values()):
+            findings.extend(lint_document(document, rules, policy, statuses))
+    return findings

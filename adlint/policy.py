@@ -32,7 +32,7 @@ from adlint.yamlfile import LineDict, YamlError, load_yaml
 BUILTIN_PREFIX = "adlint:"
 MAX_EXTENDS_DEPTH = 16
 POLICY_KEYS = ("extends", "site", "networks", "rules", "overrides")
-CONFIG_KEYS = ("fail_on", "exclude_paths", "extensions", "check_links", "links", "ads_txt")
+CONFIG_KEYS = ("fail_on", "exclude_paths", "extensions", "check_links", "links")
 RULE_KEYS = (
     "kind",
     "severity",
@@ -232,8 +232,6 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
         if key in data:
             raw.settings[key] = data[key]
             raw.setting_origins[key] = (display, data.line_of(key))
-            if key == "ads_txt" and isinstance(data[key], str):
-                raw.settings[key] = str(path.parent / data[key])
 
 
 def _list(value: Any, display: str, data: LineDict, key: str) -> list[Any]:

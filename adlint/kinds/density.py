@@ -40,7 +40,7 @@ from typing import ClassVar
 from adlint.document import Document, Element
 from adlint.finding import Hit
 from adlint.kinds import RuleContext, element_hit
-from adlint.parse.builder import WORD
+from adlint.parse.builder import count_words
 from adlint.select import Selector
 
 
@@ -160,5 +160,5 @@ def _words_between(document: Document, run_starts: list[int], a: Element, b: Ele
     high = bisect.bisect_left(run_starts, b.start)
     words = 0
     for run in document.runs[low:high]:
-        words += len(WORD.findall(run.text))
+        words += count_words(run.text)
     return words

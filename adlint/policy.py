@@ -139,6 +139,10 @@ def parse_policy_text(text: str, display: str, *, allow_config: bool) -> LineDic
 
 
 def _display(path: Path) -> str:
+    """How a policy file is named in messages: `adlint:default` for shipped files."""
+    resolved = path.resolve()
+    if resolved.parent == builtin_dir().resolve():
+        return f"{BUILTIN_PREFIX}{resolved.stem}"
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:

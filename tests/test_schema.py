@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from adlint.kinds import kinds
+from adlint.policy import RULE_KEYS
 from adlint.rulebuild import kind_options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,18 +60,7 @@ def test_schema_lists_exactly_each_kind_options(name):
     branch = next(
         b["then"] for b in rule_schema["allOf"] if b["if"]["properties"]["kind"]["const"] == name
     )
-    common = {
-        "kind",
-        "severity",
-        "message",
-        "description",
-        "help",
-        "docs",
-        "tags",
-        "precision",
-        "paths",
-        "fix",
-    }
     options = set(kind_options(kinds()[name]))
-    assert set(branch["properties"]) - common == options
+    assert set(branch["properties"]) - set(RULE_KEYS) == options
+    assert set(RULE_KEYS) <= set(branch["properties"])
     assert all(dataclasses.is_dataclass(k) for k in kinds().values())

@@ -68,9 +68,13 @@ class Row:
 
 
 def table(
-    headers: Sequence[str], rows: Iterable[Sequence[str] | Row], numeric: Iterable[int] = ()
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str] | Row],
+    numeric: Iterable[int] = (),
+    wide: bool = False,
 ) -> str:
-    """A horizontally scrollable table (phones); numeric columns are right-aligned."""
+    """A horizontally scrollable table; numeric columns right-aligned. `wide` tables keep a
+    minimum width and scroll sideways on phones rather than squeeze prose into slivers."""
     right = set(numeric)
 
     def cls(index: int) -> str:
@@ -82,8 +86,9 @@ def table(
         record = row if isinstance(row, Row) else Row(row)
         cells = "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(record.cells))
         body.append(f'<tr class="suppressed">{cells}</tr>' if record.muted else f"<tr>{cells}</tr>")
+    opening = '<table class="wide">' if wide else "<table>"
     return (
-        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+        f'<div class="table-wrap">{opening}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 

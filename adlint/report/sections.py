@@ -170,7 +170,7 @@ def links(report: Report) -> str:
         ]
         for b in report.broken_links
     ]
-    body = table(["URL", "status", "reason", "severity", "used in"], rows, (1,))
+    body = table(["URL", "status", "reason", "severity", "used in"], rows, (1,), wide=True)
     return section("links", "Broken links", body)
 
 
@@ -210,7 +210,7 @@ def _file_detail(index: int, summary: FileSummary) -> str:
     return (
         f'<article class="file" id="file-{index}"><h3>{code(summary.path)}</h3>{title}'
         f'<p class="note">{" · ".join(facts)}</p>'
-        + table(["line:col", "severity", "rule", "message", "snippet"], rows, (0,))
+        + table(["line:col", "severity", "rule", "message", "snippet"], rows, (0,), wide=True)
         + tail
         + "</article>"
     )

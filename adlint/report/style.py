@@ -73,6 +73,7 @@ svg text.muted { fill: var(--muted); } svg text.big { font-size: 22px; font-weig
 .stroke-limit { stroke: var(--error); stroke-dasharray: 4 3; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: .25rem 0 .5rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+table.wide { min-width: 46rem; }
 th, td { text-align: left; padding: .42rem .6rem; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 th { font-size: .78rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted);

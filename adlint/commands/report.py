@@ -5,9 +5,12 @@ A report is informational, so it exits 0 however many findings it shows; `--fail
 `adlint check`) makes it exit 1 like `check` would. Usage and config errors exit 2.
 
 Findings come from the same `lint()` as `adlint check`, so the report always agrees with
-it (and gains link checking when `lint()` does). Word counts for ad density come from a
-second, streaming pass that parses one file at a time and keeps only a FileStats record:
-parsing twice costs some time, holding every document would cost memory without bound.
+it, link checking included (`--check-links` and the other link flags come with the lint
+arguments; broken and unreachable links fill the report's Broken links section).
+
+Word counts for ad density come from a second, streaming pass that parses one file at a
+time and keeps only a FileStats record: parsing twice costs some time, holding every
+document would cost memory without bound (linkphase.py makes the same trade).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from adlint.commands.common import (
     lint,
     load_policy_from_args,
 )
+from adlint.commands.linkargs import link_settings
 from adlint.discover import DEFAULT_EXTENSIONS, discover
 from adlint.engine import read_document
 from adlint.errors import PolicyError
@@ -77,8 +81,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help=f"list the N worst files with their details (default {DEFAULT_TOP}; 0: all)",
     )
     output.add_argument("--title", default="adlint compliance report", help="report heading")
-    # Hook for link checking: when `adlint check` gains --check-links (in common.py),
-    # add it here too; lint() then returns broken-link findings and the report shows them.
     parser.set_defaults(run=run)
 
 
@@ -127,7 +129,7 @@ def build_report(
         version=__version__,
         generated=generated_at(),
         policy_files=policy.files,
-        links_checked=bool(getattr(args, "check_links", False)),
+        links_checked=link_settings(args, policy) is not None,
         title=args.title,
     )
 

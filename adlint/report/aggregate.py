@@ -37,6 +37,8 @@ DENSITY_RULE = "ad-density"
 AD_UNIT_RULE = "ad-unit"
 DISCLOSURE_RULE = "affiliate-disclosure-missing"
 LINK_RULES = frozenset({"broken-link", "link-unreachable"})
+FAILED_VERDICTS = frozenset({"broken", "unreachable", "unsafe"})
+"""What the Broken links section lists; `redirected` (link-redirect) is not a failure."""
 DEFAULT_DENSITY = 6.0
 """Units per 1,000 words used to scale the histogram when no ad-density rule sets one."""
 DEFAULT_TOP = 25
@@ -73,7 +75,7 @@ class Aggregator:
         self._files = self._compliant = self._seq = 0
         self._density: list[DensityFlag] = []
         self._disclosure: list[DisclosureGap] = []
-        self._links: dict[str, _Link] = {}
+        self._links: dict[tuple[str, str], _Link] = {}
         self._worst: list[tuple[tuple[int, int, int, int], FileSummary]] = []
 
     def add(self, stats: FileStats, findings: Sequence[Finding]) -> None:
@@ -86,7 +88,7 @@ class Aggregator:
         for finding in findings:
             if finding.rule == DISCLOSURE_RULE:
                 self._disclosure.append(_gap(finding))
-            elif finding.rule in self._link_rules and finding.data.get("url"):
+            elif self._is_failed_link(finding):
                 self._add_link(finding)
         summary = FileSummary(
             path=stats.path,
@@ -128,9 +130,17 @@ class Aggregator:
             self._density.append(_density_flag(stats.path, flagged, units, words))
         return units
 
+    def _is_failed_link(self, finding: Finding) -> bool:
+        if finding.rule not in self._link_rules or not finding.data.get("url"):
+            return False
+        verdict = finding.data.get("verdict")
+        return finding.rule in LINK_RULES or verdict is None or verdict in FAILED_VERDICTS
+
     def _add_link(self, finding: Finding) -> None:
+        """Group by URL and outcome: `missing.md` from two folders can be two different files."""
         url = str(finding.data["url"])
-        entry = self._links.get(url)
+        key = (url, str(finding.data.get("reason", "")))
+        entry = self._links.get(key)
         if entry is None:
             data = finding.data
             record = BrokenLink(
@@ -143,7 +153,7 @@ class Aggregator:
                 final_url=str(data.get("final_url", "") or ""),
                 uses=(),
             )
-            entry = self._links[url] = _Link(record)
+            entry = self._links[key] = _Link(record)
         entry.uses.append(LinkUse(finding.path, finding.line))
 
     def _rank(self, summary: FileSummary, findings: Sequence[Finding]) -> None:

@@ -155,7 +155,7 @@ def _links(report: Report) -> str:
         return "### Broken links\n\n" + (
             "Every checked link answered.\n"
             if report.links_checked
-            else "Links were not checked.\n"
+            else "Links were not checked (run with `--check-links`).\n"
         )
     rows = [
         [

@@ -154,8 +154,8 @@ def links(report: Report) -> str:
         message = (
             "Every checked link answered."
             if report.links_checked
-            else "Links were not checked in this run (link checking makes network requests; "
-            "turn it on when adlint supports it for reports)."
+            else "Links were not checked in this run: add <code>--check-links</code> to check "
+            "every outbound and local link."
         )
         return section("links", "Broken links", note(message))
     rows = [

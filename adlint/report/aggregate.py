@@ -12,6 +12,8 @@ The report reads findings only through rule ids and the `data` each rule documen
 from __future__ import annotations
 
 import heapq
+import html
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,12 +45,18 @@ DEFAULT_DENSITY = 6.0
 """Units per 1,000 words used to scale the histogram when no ad-density rule sets one."""
 DEFAULT_TOP = 25
 MAX_TITLE = 200
+MAX_TITLE_SCAN = 65_536
+"""An HTML <title> sits in the head; never scan a whole large file for one."""
+_HTML_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
 _SEVERITIES = ("error", "warning", "info")
 
 
 def file_stats(document: Document) -> FileStats:
     """Keep what the report needs from a parsed document so the document can be dropped."""
     title = document.front_matter.get("title") if document.front_matter else None
+    if title in (None, "") and document.format == "html":
+        found = _HTML_TITLE.search(document.text, 0, MAX_TITLE_SCAN)
+        title = html.unescape(found.group(1)) if found else None
     text = " ".join(str(title).split())[:MAX_TITLE] if title not in (None, "") else ""
     return FileStats(document.path, document.words, text)
 

@@ -99,7 +99,7 @@ def _pixels(report: Report) -> str:
 def density(report: Report) -> str:
     limit = report.density_threshold
     caption = "Files by ad units per 1,000 visible words" + (
-        f"; orange bars are over the limit of {limit:g}." if limit is not None else "."
+        f"; amber bars are over the limit of {limit:g}." if limit is not None else "."
     )
     chart = charts.histogram(report.density_bins, limit, "Ad density across files")
     parts = [

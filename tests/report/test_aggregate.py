@@ -158,7 +158,7 @@ def test_site_worst_files_rank_errors_first_and_carry_findings(site_json: dict[s
         ("site/undisclosed.md", 3, 0),
         ("site/ads.html", 1, 2),
     ]
-    assert worst[0]["title"] == "Budget headphones"
+    assert (worst[0]["title"], worst[1]["title"]) == ("Budget headphones", "Ad heavy page")
     assert [(f["line"], f["rule"]) for f in worst[1]["findings"]][:2] == [
         (5, "ad-unit"),
         (6, "ad-density"),
@@ -296,6 +296,11 @@ def test_no_files_is_fully_compliant(rules: list[Rule]) -> None:
 def test_file_stats_keeps_title_and_words_not_the_document() -> None:
     document = parse_text("a.md", "---\ntitle: |\n  Two\n  lines\n---\nOne two three.\n")
     assert file_stats(document) == FileStats("a.md", 3, "Two lines")
+
+
+def test_file_stats_reads_an_html_title_when_there_is_no_front_matter() -> None:
+    document = parse_text("a.html", "<html><head><title>Fish &amp; chips</title></head></html>")
+    assert file_stats(document).title == "Fish & chips"
 
 
 def test_lint_text_findings_aggregate_like_the_command(rules: list[Rule]) -> None:

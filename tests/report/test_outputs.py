@@ -11,6 +11,7 @@ import pytest
 from adlint.cli import main
 from adlint.report import markdown
 from adlint.report.markdown import literal, plain
+from adlint.report.model import FileSummary, Report
 from tests.report.conftest import FIXTURES, run_report
 
 TOP_LEVEL = {
@@ -125,9 +126,7 @@ def test_markdown_literal_survives_backticks_and_pipes() -> None:
     assert literal("`edge`") == "`` `edge` ``"
 
 
-def test_markdown_renders_hostile_paths_only_inside_code_spans(site_json: dict[str, Any]) -> None:
-    from adlint.report.model import FileSummary, Report
-
+def test_markdown_renders_hostile_paths_only_inside_code_spans() -> None:
     worst = FileSummary("<img src=x onerror=alert(1)>|.md", "<script>", 1, 0, 1, 0, 0, 0)
     report = Report("0", "now", (), 1, 0, {"error": 1}, 0, (), worst=(worst,))
     text = markdown.render(report)

@@ -214,7 +214,7 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
                     where = (display, data.line_of(key))
                     target = resolve_reference(item, path.parent, where, key)
                     raw.networks.append((_display(target), str(target)))
-    rules = data.get("rules", {})
+    rules = data.get("rules", LineDict())
     if not isinstance(rules, LineDict):
         raise PolicyError(
             "must map rule ids to definitions",

@@ -1,0 +1,227 @@
+"""The command line as users meet it: exit codes, flags, config files and error messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adlint.cli import main
+
+DIRTY = "We sell stuff.\n\n[deal](https://www.amazon.com/dp/B0X?tag=someone-20)\n"
+CLEAN = "Just prose, no links at all.\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "dirty.md").write_text(DIRTY)
+    (tmp_path / "clean.md").write_text(CLEAN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(["check", "--format", "json", *argv])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_clean_file_exits_zero(site: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["check", "clean.md"]) == 0
+    assert "passes" in capsys.readouterr().out
+
+
+def test_error_finding_exits_one(site: Path, capsys: pytest.CaptureFixture[str]):
+    code, report = run_json(capsys, "dirty.md")
+    assert code == 1
+    assert report["summary"]["by_rule"]["affiliate-disclosure-missing"] == 1
+
+
+def test_fail_on_warning_counts_warnings(site: Path, capsys: pytest.CaptureFixture[str]):
+    code, _ = run_json(capsys, "dirty.md", "--ignore", "affiliate-disclosure-missing")
+    assert code == 0
+    code, _ = run_json(
+        capsys, "dirty.md", "--ignore", "affiliate-disclosure-missing", "--fail-on", "warning"
+    )
+    assert code == 1
+
+
+def test_select_runs_only_the_named_rules(site: Path, capsys: pytest.CaptureFixture[str]):
+    _, report = run_json(capsys, "dirty.md", "--select", "affiliate-link")
+    assert {f["rule"] for f in report["findings"]} == {"affiliate-link"}
+
+
+def test_unknown_rule_in_select_is_a_usage_error(site: Path, capsys):
+    assert main(["check", "dirty.md", "--select", "no-such-rule"]) == 2
+    assert 'unknown rule "no-such-rule"' in capsys.readouterr().err
+
+
+def test_json_findings_are_sorted_by_path_line_column_rule(site: Path, capsys):
+    _, report = run_json(capsys, ".")
+    keys = [(f["path"], f["line"], f["column"], f["rule"]) for f in report["findings"]]
+    assert keys == sorted(keys) and report["summary"]["files"] == 2
+
+
+def test_directory_walk_skips_other_extensions_but_named_files_are_linted(site, capsys):
+    (site / "notes.txt").write_text(DIRTY)
+    _, walked = run_json(capsys, ".")
+    assert "notes.txt" not in {f["path"] for f in walked["findings"]}
+    _, named = run_json(capsys, "notes.txt")
+    assert {f["path"] for f in named["findings"]} == {"notes.txt"}
+
+
+def test_config_disables_and_overrides_rules(site: Path, capsys):
+    (site / ".adlint.yaml").write_text(
+        "rules:\n  affiliate-disclosure-missing: {severity: warning}\n  affiliate-link: false\n"
+    )
+    code, report = run_json(capsys, "dirty.md")
+    rules = {f["rule"]: f["severity"] for f in report["findings"]}
+    assert code == 0 and "affiliate-link" not in rules
+    assert rules["affiliate-disclosure-missing"] == "warning"
+
+
+def test_pyproject_tool_adlint_table_is_a_config(site: Path, capsys):
+    (site / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.adlint]\nfail_on = "info"\n'
+        '[tool.adlint.rules.affiliate-disclosure-missing]\nseverity = "off"\n'
+    )
+    code, report = run_json(capsys, "dirty.md")
+    assert code == 1  # fail_on info: the affiliate-link info finding fails the run
+    assert "affiliate-disclosure-missing" not in {f["rule"] for f in report["findings"]}
+
+
+def test_policy_flag_adds_a_user_rule(site: Path, capsys):
+    (site / "house.yaml").write_text(
+        "rules:\n  amazon-anywhere:\n    kind: match\n    severity: warning\n"
+        '    message: "Amazon link: {url}"\n    select: {domain: amazon.com}\n'
+    )
+    _, report = run_json(capsys, "dirty.md", "--policy", "house.yaml")
+    [hit] = [f for f in report["findings"] if f["rule"] == "amazon-anywhere"]
+    assert (hit["line"], hit["column"]) == (3, 8)
+    assert hit["message"] == "Amazon link: https://www.amazon.com/dp/B0X?tag=someone-20"
+
+
+def test_per_path_override_changes_a_rule_for_matching_files(site: Path, capsys):
+    (site / "archive").mkdir()
+    (site / "archive" / "old.md").write_text(DIRTY)
+    (site / ".adlint.yaml").write_text(
+        "overrides:\n  - paths: ['archive/**']\n    rules: {affiliate-disclosure-missing: false}\n"
+    )
+    _, report = run_json(capsys, ".")
+    paths = {f["path"] for f in report["findings"] if f["rule"] == "affiliate-disclosure-missing"}
+    assert paths == {"dirty.md"}
+
+
+def test_suppression_directive_keeps_the_finding_in_json_with_its_reason(site: Path, capsys):
+    (site / "dirty.md").write_text(
+        "<!-- adlint-disable-next-line affiliate-link -- checked by legal -->\n"
+        "[deal](https://www.amazon.com/dp/B0X?tag=someone-20)\n"
+    )
+    _, report = run_json(capsys, "dirty.md")
+    [hit] = [f for f in report["findings"] if f["rule"] == "affiliate-link"]
+    assert hit["suppressed"] == "checked by legal"
+    assert report["summary"]["by_rule"].get("affiliate-link") is None
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("rules: {x: [1\n", ".adlint.yaml:2: YAML syntax error"),
+        (
+            "rules:\n  x:\n    kind: magic\n    severity: info\n    message: m\n",
+            '.adlint.yaml:3: rule "x": key "kind": unknown kind "magic"',
+        ),
+        (
+            "rules:\n  ad-density:\n    max_shares: 0.2\n",
+            '.adlint.yaml:3: rule "ad-density": key "max_shares": unknown option',
+        ),
+        (
+            "rules:\n  ad-density:\n    max_share: lots\n",
+            '.adlint.yaml:3: rule "ad-density": key "max_share": must be a number',
+        ),
+        (
+            "rules:\n  x:\n    kind: match\n    severity: info\n    message: m\n"
+            "    select: {url: '(unclosed'}\n",
+            '.adlint.yaml:6: rule "x": key "select.url": invalid regular expression',
+        ),
+        (
+            "rules:\n  x:\n    kind: match\n    severity: info\n    message: m\n"
+            "    select: {text: '(a+)+$'}\n",
+            '.adlint.yaml:6: rule "x": key "select.text": unsafe regular expression',
+        ),
+        (
+            "rules:\n  x:\n    kind: match\n    severity: info\n    message: '{url.__class__}'\n"
+            "    select: {tag: a}\n",
+            '.adlint.yaml:5: rule "x": key "message": field "{url.__class__}"',
+        ),
+        ("colour: red\n", '.adlint.yaml:1: key "colour": unknown top-level key'),
+        ("extends: [./.adlint.yaml]\n", '.adlint.yaml:1: key "extends": extends cycle'),
+        (
+            "x: !!python/object/apply:os.system ['echo pwned']\n",
+            ".adlint.yaml:1: YAML syntax error",
+        ),
+    ],
+)
+def test_malformed_config_exits_2_naming_file_line_rule_and_key(site, capsys, config, expected):
+    (site / ".adlint.yaml").write_text(config)
+    assert main(["check", "dirty.md"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+
+
+def test_bad_config_never_prints_a_traceback_from_the_real_entry_point(site: Path):
+    (site / ".adlint.yaml").write_text("rules:\n  new-rule: {kind: match}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "adlint", "check", "dirty.md"],
+        capture_output=True,
+        text=True,
+        cwd=site,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and ".adlint.yaml:2:" in result.stderr
+
+
+def test_unreadable_and_binary_files_become_parse_errors_and_the_run_goes_on(site, capsys):
+    (site / "binary.md").write_bytes(b"\x00\x01\x02 not text")
+    (site / "gone.md").symlink_to(site / "nowhere.md")
+    _, report = run_json(capsys, "binary.md", "gone.md", "missing.md", "dirty.md")
+    errors = {
+        f["path"]: f["data"]["reason"] for f in report["findings"] if f["rule"] == "parse-error"
+    }
+    assert errors["binary.md"].startswith("binary file")
+    assert errors["missing.md"] == "file not found"
+    assert errors["gone.md"] == "file not found"
+    assert any(f["path"] == "dirty.md" for f in report["findings"])
+
+
+def test_rules_lists_every_default_rule(capsys):
+    assert main(["rules", "--no-config"]) == 0
+    out = capsys.readouterr().out
+    for rule in (
+        "affiliate-link",
+        "affiliate-rel-missing",
+        "affiliate-disclosure-missing",
+        "affiliate-id-unknown",
+        "ad-unit",
+        "ad-density",
+        "ad-client-unknown",
+        "tracking-pixel",
+        "parse-error",
+        "broken-link",
+    ):
+        assert rule in out
+
+
+def test_rules_explains_one_rule_with_its_yaml(capsys):
+    assert main(["rules", "--no-config", "tracking-pixel"]) == 0
+    out = capsys.readouterr().out
+    assert "tracking-pixel (match, warning)" in out and "kind: match" in out
+
+
+def test_text_output_has_no_colour_when_not_a_tty(site: Path, capsys):
+    main(["check", "--format", "text", "dirty.md"])
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out and out.rstrip().endswith("fails at --fail-on error.")

@@ -1,0 +1,127 @@
+"""Exact positions: link findings start at the URL, element findings at the tag's `<`."""
+
+from __future__ import annotations
+
+import pytest
+
+from adlint.engine import lint_text
+from adlint.policy import load_default_policy
+
+POLICY = load_default_policy()
+
+
+def findings(text: str, rule: str, path: str = "article.md") -> list[tuple[int, int, int, int]]:
+    return [
+        (f.line, f.column, f.end_line, f.end_column)
+        for f in lint_text(text, POLICY, path=path)
+        if f.rule == rule
+    ]
+
+
+def test_impact_vanity_host_yields_network_and_partner_id_at_the_url():
+    src = '<a href="https://brand.sjv.io/c/123456/789/1011">deal</a>\n'
+    [hit] = [f for f in lint_text(src, POLICY) if f.rule == "affiliate-link"]
+    assert (hit.line, hit.column, hit.end_line, hit.end_column) == (1, 10, 1, 48)
+    assert hit.data["network"] == "Impact" and hit.data["affiliate_id"] == "123456"
+
+
+def test_markdown_link_finding_starts_at_the_destination():
+    src = "Buy it [here](https://www.amazon.com/dp/B00?tag=site-20).\n"
+    assert findings(src, "affiliate-link") == [(1, 15, 1, 56)]
+
+
+def test_front_matter_lines_are_counted():
+    src = "---\ntitle: x\ntags: [a, b]\n---\n\n[deal](https://amzn.to/3abc)\n"
+    assert findings(src, "affiliate-link") == [(6, 8, 6, 28)]
+
+
+def test_crlf_file_counts_lines_and_columns_right():
+    src = "---\r\ntitle: x\r\n---\r\n\r\nText [deal](https://amzn.to/3abc)\r\n"
+    assert findings(src, "affiliate-link") == [(5, 13, 5, 33)]
+
+
+def test_lone_cr_newlines_count_as_line_breaks():
+    src = "line one\rline two\r[deal](https://amzn.to/3abc)\r"
+    assert findings(src, "affiliate-link") == [(3, 8, 3, 28)]
+
+
+def test_element_finding_starts_at_the_tag():
+    src = 'Intro.\n\n  <img src="https://imp.pxf.io/i/1/2/3" width="0" height="0">\n'
+    assert findings(src, "tracking-pixel") == [(3, 3, 3, 62)]
+
+
+def test_multiline_tag_spans_its_lines():
+    src = '<ins class="adsbygoogle"\n     data-ad-client="ca-pub-1111222233334444"\n     data-ad-slot="1"></ins>\n'
+    assert findings(src, "ad-unit") == [(1, 1, 3, 23)]
+
+
+def test_links_in_code_fences_and_code_spans_are_not_links():
+    src = (
+        "```\n[a](https://amzn.to/1)\n```\n\n"
+        "    [b](https://amzn.to/2)\n\n"
+        'Use `[c](https://amzn.to/3)` or ``<a href="https://amzn.to/4">``.\n'
+    )
+    assert findings(src, "affiliate-link") == []
+
+
+def test_non_ascii_before_a_link_counts_code_points():
+    src = "Café ☕ déjà vu [deal](https://amzn.to/3abc)\n"
+    assert findings(src, "affiliate-link") == [(1, 23, 1, 43)]
+
+
+def test_tab_counts_as_one_column():
+    src = "Go\t<a href='https://amzn.to/3abc'>x</a>\n"
+    assert findings(src, "affiliate-link") == [(1, 13, 1, 33)]
+
+
+def test_tab_indented_line_is_code_not_a_link():
+    src = "\t<a href='https://amzn.to/3abc'>x</a>\n"
+    assert findings(src, "affiliate-link") == []
+
+
+def test_entity_in_href_points_at_the_raw_text():
+    src = '<a href="https://www.amazon.com/dp/B1?a=1&amp;tag=me-20">x</a>\n'
+    [hit] = [f for f in lint_text(src, POLICY) if f.rule == "affiliate-link"]
+    assert (hit.column, hit.end_column) == (10, 56)
+    assert hit.data["affiliate_id"] == "me-20"
+
+
+def test_reference_link_points_at_its_definition():
+    src = "See [the deal][d].\n\n[d]: https://amzn.to/3abc\n"
+    assert findings(src, "affiliate-link") == [(3, 6, 3, 26)]
+
+
+def test_angle_bracket_destination_excludes_the_brackets():
+    src = "[deal](<https://amzn.to/3abc>)\n"
+    assert findings(src, "affiliate-link") == [(1, 9, 1, 29)]
+
+
+def test_autolink_points_inside_the_angle_brackets():
+    src = "Go: <https://amzn.to/3abc>\n"
+    assert findings(src, "affiliate-link") == [(1, 6, 1, 26)]
+
+
+def test_bare_url_is_a_link_like_on_github():
+    src = "Go to https://amzn.to/3abc.\n"
+    assert findings(src, "affiliate-link") == [(1, 7, 1, 27)]
+
+
+def test_same_url_twice_gives_two_positions():
+    src = "[a](https://amzn.to/3abc) and [b](https://amzn.to/3abc)\n"
+    assert findings(src, "affiliate-link") == [(1, 5, 1, 25), (1, 35, 1, 55)]
+
+
+def test_html_file_positions():
+    src = '<!doctype html>\n<html><body>\n<p>Hi <a href="https://amzn.to/3abc">x</a></p>\n'
+    assert findings(src, "affiliate-link", path="page.html") == [(3, 16, 3, 36)]
+
+
+@pytest.mark.parametrize("bom", ["\ufeff"])
+def test_bom_is_not_counted_as_a_column(bom: str, tmp_path):
+    from adlint.discover import Target
+    from adlint.engine import lint_target
+
+    path = tmp_path / "bom.md"
+    path.write_bytes((bom + "[deal](https://amzn.to/3abc)\n").encode("utf-8"))
+    result = [f for f in lint_target(Target(path, "bom.md"), POLICY) if f.rule == "affiliate-link"]
+    assert [(f.line, f.column) for f in result] == [(1, 8)]

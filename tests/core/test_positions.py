@@ -51,7 +51,11 @@ def test_element_finding_starts_at_the_tag():
 
 
 def test_multiline_tag_spans_its_lines():
-    src = '<ins class="adsbygoogle"\n     data-ad-client="ca-pub-1111222233334444"\n     data-ad-slot="1"></ins>\n'
+    src = (
+        '<ins class="adsbygoogle"\n'
+        '     data-ad-client="ca-pub-1111222233334444"\n'
+        '     data-ad-slot="1"></ins>\n'
+    )
     assert findings(src, "ad-unit") == [(1, 1, 3, 23)]
 
 

@@ -1,0 +1,58 @@
+"""Baselines: adopt adlint on an existing site by accepting today's findings.
+
+`adlint baseline` records the fingerprints of the current findings; `adlint check
+--baseline FILE` then reports only new ones (baselined findings are kept as suppressed,
+reason "baseline"). Fingerprints ignore line numbers, so editing the article elsewhere
+does not resurrect an accepted finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from adlint import __version__
+from adlint.errors import PolicyError
+from adlint.finding import Finding
+from adlint.fingerprint import fingerprints
+
+FORMAT_VERSION = 1
+
+
+def render_baseline(findings: Sequence[Finding]) -> str:
+    """The baseline file: one entry per active finding, readable by humans too."""
+    active = [f for f in findings if f.suppressed is None]
+    entries = [
+        {"fingerprint": print_, "rule": f.rule, "path": f.path, "message": f.message}
+        for f, print_ in zip(findings, fingerprints(findings), strict=False)
+        if f.suppressed is None
+    ]
+    document = {
+        "version": FORMAT_VERSION,
+        "tool": f"adlint {__version__}",
+        "count": len(active),
+        "findings": entries,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_baseline(path: Path) -> frozenset[str]:
+    """The fingerprints a baseline file accepts; a bad file is a usage error."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        entries = document["findings"]
+        return frozenset(str(entry["fingerprint"]) for entry in entries)
+    except FileNotFoundError:
+        raise PolicyError("baseline file not found", path=str(path)) from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise PolicyError(f"not an adlint baseline file ({error})", path=str(path)) from None
+
+
+def apply_baseline(findings: Sequence[Finding], accepted: frozenset[str]) -> list[Finding]:
+    """Mark findings the baseline accepts as suppressed with reason "baseline"."""
+    return [
+        replace(f, suppressed="baseline") if f.suppressed is None and p in accepted else f
+        for f, p in zip(findings, fingerprints(findings), strict=False)
+    ]

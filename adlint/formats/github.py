@@ -1,0 +1,44 @@
+"""GitHub Actions workflow commands: one annotation per active finding.
+
+Everything that comes from an article (messages hold URLs, paths are file names) is escaped
+exactly as the runner decodes it, so no content can end the command early, start a new
+line, or smuggle in a command of its own: data escapes `%`, CR and LF; property values also
+escape `:` and `,`.
+"""
+
+from __future__ import annotations
+
+from adlint.finding import Finding, Severity
+from adlint.formats import Run
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message (after the `::`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value (file=, title=)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    """One `::error file=…,line=…::message` line."""
+    properties = ",".join(
+        (
+            f"file={escape_property(finding.path)}",
+            f"line={finding.line}",
+            f"endLine={finding.end_line}",
+            f"col={finding.column}",
+            f"endColumn={finding.end_column}",
+            f"title={escape_property('adlint ' + finding.rule)}",
+        )
+    )
+    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(finding.message)}"
+
+
+def render(run: Run) -> str:
+    lines = [annotation(finding) for finding in run.active]
+    return "\n".join(lines) + ("\n" if lines else "")

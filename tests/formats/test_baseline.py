@@ -1,0 +1,64 @@
+"""Baselines: accept today's findings, fail only on new ones, survive unrelated edits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from adlint.cli import main
+
+OLD = "[old deal](https://www.amazon.com/dp/B0OLD?tag=someone-20)\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "post.md").write_text(OLD)
+    assert main(["baseline", "post.md", "-o", "baseline.json"]) == 0
+    return tmp_path
+
+
+def test_baseline_records_the_current_findings(site: Path, capsys):
+    document = json.loads((site / "baseline.json").read_text())
+    rules = {entry["rule"] for entry in document["findings"]}
+    assert {"affiliate-link", "affiliate-disclosure-missing"} <= rules
+    assert all(len(entry["fingerprint"]) == 32 for entry in document["findings"])
+
+
+def test_check_with_baseline_passes_when_nothing_is_new(site: Path, capsys):
+    assert main(["check", "post.md", "--baseline", "baseline.json"]) == 0
+
+
+def test_unrelated_edit_above_keeps_the_baseline_matching(site: Path, capsys):
+    (site / "post.md").write_text("# A new title\n\nSome new prose.\n\n" + OLD)
+    assert main(["check", "post.md", "--baseline", "baseline.json"]) == 0
+
+
+def test_a_new_finding_fails_and_is_the_only_active_one(site: Path, capsys):
+    (site / "post.md").write_text(
+        OLD + '<img src="https://t.example/p.gif" width="0" height="0">\n'
+    )
+    capsys.readouterr()
+    code = main(
+        [
+            "check",
+            "post.md",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "--fail-on",
+            "warning",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    active = [f["rule"] for f in report["findings"] if "suppressed" not in f]
+    assert code == 1 and active == ["tracking-pixel"]
+    assert {f["suppressed"] for f in report["findings"] if "suppressed" in f} == {"baseline"}
+
+
+def test_a_missing_baseline_file_is_a_usage_error(site: Path, capsys):
+    assert main(["check", "post.md", "--baseline", "nope.json"]) == 2
+    assert "baseline file not found" in capsys.readouterr().err

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from adlint.commands import baseline, check, report, rules
+from adlint.commands import baseline, check, merge, report, rules
 
-COMMANDS: list[ModuleType] = [check, report, rules, baseline]
+COMMANDS: list[ModuleType] = [check, report, rules, baseline, merge]

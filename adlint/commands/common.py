@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from adlint.commands.linkargs import add_link_arguments, link_settings
 from adlint.config import load_config
-from adlint.discover import DEFAULT_EXTENSIONS, discover
-from adlint.engine import lint_target
+from adlint.discover import DEFAULT_EXTENSIONS, Target, discover
 from adlint.errors import PolicyError
 from adlint.finding import Finding, Severity
 from adlint.linkphase import run_link_phase
+from adlint.parallel import PolicyInputs, default_jobs, in_shard, lint_parallel, parse_shard
 from adlint.policy import Policy, Rule
 
 
@@ -78,6 +78,18 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="EXT[,EXT]",
         help="file extensions to lint when walking directories "
         f"(default: {','.join(DEFAULT_EXTENSIONS)})",
+    )
+    group.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: the number of CPUs; 1 runs in this process)",
+    )
+    group.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="lint only part K of N of the files (split by path hash), for CI matrices",
     )
     add_link_arguments(parser)
 
@@ -149,20 +161,40 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
     )
     exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
     restricted = _restrict(policy, chosen)
+    shard = _shard(args)
+
+    def targets() -> Iterator[Target]:
+        found = discover(args.paths, extensions=extensions, exclude=exclude)
+        return (t for t in found if in_shard(t.display, shard))
+
+    inputs = PolicyInputs(
+        config=args.config,
+        policies=tuple(args.policy),
+        start=config_start(args),
+        discover=not args.no_config,
+        rules=frozenset(chosen),
+    )
+    jobs = getattr(args, "jobs", None) or default_jobs()
     findings: list[Finding] = []
     files = 0
-    for target in discover(args.paths, extensions=extensions, exclude=exclude):
+    for file_findings in lint_parallel(targets(), restricted, inputs, _restrict, jobs):
         files += 1
-        findings.extend(lint_target(target, restricted))
+        findings.extend(file_findings)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
     if links is not None:
-
-        def targets():  # noqa: ANN202 - walked twice: collect, then report
-            return discover(args.paths, extensions=extensions, exclude=exclude)
-
         findings.extend(run_link_phase(targets(), targets(), restricted, links))
     findings.sort(key=Finding.sort_key)
     return LintResult(findings, [r for r in policy.rules if r.id in chosen], files)
+
+
+def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
+    value = getattr(args, "shard", None)
+    if not value:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as error:
+        raise PolicyError(str(error), key="--shard") from None
 
 
 def _restrict(policy: Policy, chosen: set[str]) -> Policy:

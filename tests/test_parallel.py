@@ -1,0 +1,78 @@
+"""Parallel runs, shards and merging never change the output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from adlint.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLES, site / "examples")
+    shutil.copytree(FIXTURES, site / "fixtures")
+    for number in range(40):
+        tag = f"writer{number % 7}-20"
+        (site / f"post-{number:02}.md").write_text(
+            f"# Post {number}\n\n"
+            + "Prose about gear and gadgets. " * number
+            + f"\n\n[deal](https://www.amazon.com/dp/B0{number:08}?tag={tag})\n"
+            + ('<img src="https://imp.pxf.io/i/1/2/3" width="0" height="0">\n' * (number % 3))
+        )
+    monkeypatch.chdir(site)
+    return site
+
+
+def run_json(capsys, *argv: str) -> dict:
+    main(["check", "--format", "json", *argv])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_one_job_and_two_jobs_give_identical_json(corpus: Path, capsys):
+    one = run_json(capsys, "-j1", ".")
+    two = run_json(capsys, "-j2", ".")
+    assert one == two
+    articles = [p for p in corpus.rglob("*") if p.suffix in (".md", ".html")]
+    assert one["summary"]["files"] == len(articles) > 40
+
+
+def test_shards_are_disjoint_and_cover_every_file(corpus: Path, capsys):
+    whole = run_json(capsys, "-j1", ".")
+    parts = [run_json(capsys, "-j1", "--shard", f"{k}/3", ".") for k in (1, 2, 3)]
+    paths = [{f["path"] for f in part["findings"]} for part in parts]
+    assert not (paths[0] & paths[1]) and not (paths[1] & paths[2]) and not (paths[0] & paths[2])
+    assert sum(part["summary"]["files"] for part in parts) == whole["summary"]["files"]
+    assert all(part["summary"]["files"] > 0 for part in parts)
+
+
+def test_merge_of_shards_equals_the_unsharded_json(corpus: Path, capsys):
+    whole = run_json(capsys, "-j1", ".")
+    for k in (1, 2, 3):
+        main(["check", "--format", "json", "-j1", "--shard", f"{k}/3", "-o", f"s{k}.json", "."])
+    assert main(["merge", "s1.json", "s2.json", "s3.json", "-o", "merged.json"]) == 0
+    merged = json.loads(Path("merged.json").read_text())
+    assert merged["findings"] == whole["findings"]
+    assert merged["summary"] == whole["summary"]
+
+
+def test_merge_of_sarif_shards_recomputes_rule_indexes(corpus: Path, capsys):
+    for k in (1, 2):
+        main(["check", "--format", "sarif", "-j1", "--shard", f"{k}/2", "-o", f"s{k}.sarif", "."])
+    assert main(["merge", "s1.sarif", "s2.sarif", "-o", "merged.sarif", "--fail-on", "error"]) == 1
+    run = json.loads(Path("merged.sarif").read_text())["runs"][0]
+    ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert len(ids) == len(set(ids))
+    assert all(ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+
+
+def test_bad_shard_is_a_usage_error(corpus: Path, capsys):
+    assert main(["check", "--shard", "4/3", "."]) == 2
+    assert "--shard" in capsys.readouterr().err

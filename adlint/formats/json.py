@@ -34,9 +34,11 @@ def render(run: Run) -> str:
     # One finding per line: readable, diffable, and the C encoder does the work (indent=2
     # falls back to the pure-Python encoder, the slowest part of a large run).
     findings = document.pop("findings")
-    lines = [f"  {_dump(key)}: {_dump(value)}," for key, value in document.items()]
+    summary = document.pop("summary")
     body = ",\n".join(f"    {_dump(finding)}" for finding in findings)
-    lines.append(f'  "findings": [\n{body}\n  ]' if findings else '  "findings": []')
+    lines = [f"  {_dump(key)}: {_dump(value)}," for key, value in document.items()]
+    lines.append(f'  "findings": [\n{body}\n  ],' if findings else '  "findings": [],')
+    lines.append(f'  "summary": {_dump(summary)}')
     return "{\n" + "\n".join(lines) + "\n}\n"
 
 

@@ -280,10 +280,18 @@ def merge_rule(
     raw.origins[rule_id] = origin
 
 
+REPLACED = ("select", "fix")
+"""Rule keys an override replaces whole: merging two selectors or two fixes makes no sense."""
+
+
 def _deep_merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in update.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping) and key != "select":
+        if (
+            isinstance(value, Mapping)
+            and isinstance(merged.get(key), Mapping)
+            and key not in REPLACED
+        ):
             merged[key] = _deep_merge(merged[key], value)
         else:
             merged[key] = value

@@ -137,6 +137,13 @@ def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> 
     for key, value in texts.items():
         if not isinstance(value, str):
             raise fail("must be a string", key)
+    if definition.get("fix") is not None:
+        from adlint.fix.actions import FixSpecError, parse_fix
+
+        try:
+            parse_fix(definition["fix"])
+        except FixSpecError as error:
+            raise fail(str(error), error.key) from None
     include, exclude = _paths(definition.get("paths"), fail)
     try:
         tags = _strings(definition.get("tags", []), "tags")

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from adlint.commands import baseline, check, merge, report, rules
+from adlint.commands import baseline, check, fix, merge, report, rules
 
-COMMANDS: list[ModuleType] = [check, report, rules, baseline, merge]
+COMMANDS: list[ModuleType] = [check, fix, report, rules, baseline, merge]

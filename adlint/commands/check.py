@@ -63,6 +63,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="also write FORMAT (text, json, sarif, github) to FILE (repeatable)",
     )
     output.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the fixes rules declare first, then report what remains",
+    )
+    output.add_argument(
         "--baseline",
         type=Path,
         metavar="FILE",
@@ -95,6 +100,10 @@ def resolve_format(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "fix", False):
+        from adlint.commands.fix import apply_fixes
+
+        apply_fixes(args, diff=False)
     policy, _ = load_policy_from_args(args)
     threshold = fail_on(args, policy)
     main_output, extra_outputs = split_outputs(args.output, args.extra_outputs)

@@ -187,6 +187,23 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
     return LintResult(findings, [r for r in policy.rules if r.id in chosen], files)
 
 
+def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Target, Policy]]:
+    """The files `adlint fix` (or `check --fix`) works on, with the rules selected."""
+    chosen = selected_rules(policy, args)
+    settings = policy.settings
+    extensions = (
+        [e for e in args.extensions.split(",") if e]
+        if getattr(args, "extensions", None)
+        else settings.get("extensions", DEFAULT_EXTENSIONS)
+    )
+    exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
+    restricted = _restrict(policy, chosen)
+    shard = _shard(args)
+    for target in discover(args.paths, extensions=extensions, exclude=exclude):
+        if in_shard(target.display, shard):
+            yield target, restricted
+
+
 def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
     value = getattr(args, "shard", None)
     if not value:

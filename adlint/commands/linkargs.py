@@ -24,6 +24,7 @@ CONFIG_KEYS: dict[str, str] = {
     "allow_private": "bool",
     "cache": "bool",
     "cache_max_age": "duration",
+    "cache_path": "path",
     "exclude": "strings",
     "timeout": "number",
     "concurrency": "int",
@@ -61,6 +62,13 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         "--cache-max-age",
         metavar="DURATION",
         help="reuse cached results younger than this (e.g. 3600, 90m, 1d; default 1d)",
+    )
+    group.add_argument(
+        "--cache-path",
+        type=Path,
+        metavar="FILE",
+        help="the link cache's SQLite file (default: links.sqlite in the user cache "
+        "directory; config: links.cache_path)",
     )
     group.add_argument(
         "--exclude",
@@ -202,6 +210,8 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
         fields["use_cache"] = False
     if args.cache_max_age:
         fields["cache_max_age"] = parse_duration(args.cache_max_age)
+    if args.cache_path:
+        fields["cache_path"] = args.cache_path.resolve()
     if args.accept:
         fields["accept"] = parse_accept(args.accept)
     if args.exclude:

@@ -1,0 +1,75 @@
+"""`adlint fix`: apply the fixes rules declare, in place (or print a diff with --diff)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from adlint.commands import check
+from adlint.commands.common import (
+    add_lint_arguments,
+    add_policy_arguments,
+    fix_targets,
+    load_policy_from_args,
+)
+from adlint.fix.apply import plan, write
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "fix",
+        help="fix what can be fixed, in place",
+        description="Apply the fixes rules declare (add rel=sponsored, remove tracking "
+        "pixels, insert a disclosure), then report what remains like `adlint check`.",
+    )
+    add_lint_arguments(parser)
+    add_policy_arguments(parser)
+    parser.add_argument(
+        "--diff", action="store_true", help="print a unified diff of the fixes and change nothing"
+    )
+    parser.set_defaults(run=run)
+
+
+def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
+    """Fix every target; return (files changed, edits applied)."""
+    policy, _ = load_policy_from_args(args)
+    files = edits = 0
+    for target, restricted in fix_targets(args, policy):
+        result = plan(target, restricted)
+        if result is None:
+            continue
+        for finding, reason in result.skipped:
+            print(
+                f"{finding.path}:{finding.line}:{finding.column}: not fixable "
+                f"({finding.rule}): {reason}",
+                file=sys.stderr,
+            )
+        if not result.changed:
+            continue
+        files += 1
+        edits += len(result.applied)
+        if diff:
+            sys.stdout.write(result.diff())
+        else:
+            write(target, result)
+    return files, edits
+
+
+def run(args: argparse.Namespace) -> int:
+    files, edits = apply_fixes(args, diff=args.diff)
+    verb = "would fix" if args.diff else "fixed"
+    print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
+    if args.diff:
+        return 1 if edits else 0
+    defaults = {
+        "format": "text",
+        "output": None,
+        "extra_outputs": [],
+        "fail_on": None,
+        "color": "auto",
+        "show_suppressed": False,
+        "baseline": None,
+    }
+    for name, value in defaults.items():
+        setattr(args, name, getattr(args, name, value))
+    return check.run(args)

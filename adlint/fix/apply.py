@@ -1,0 +1,131 @@
+"""Apply fixes to files: resolve overlapping edits, keep every other byte, write atomically."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from adlint.discover import Target
+from adlint.engine import lint_document
+from adlint.finding import Finding
+from adlint.fix.actions import FixAction, parse_fix
+from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
+from adlint.parse import parse_text
+from adlint.parse.source import _BOMS, decode
+from adlint.policy import Policy
+
+
+@dataclass
+class FixResult:
+    """What fixing one file did (or would do, with --diff)."""
+
+    path: str
+    original: str = ""
+    fixed: str = ""
+    applied: list[Edit] = field(default_factory=list)
+    skipped: list[tuple[Finding, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+    def diff(self) -> str:
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True),
+            self.fixed.splitlines(keepends=True),
+            fromfile=f"a/{self.path}",
+            tofile=f"b/{self.path}",
+        )
+        return "".join(lines)
+
+
+def _encoding(data: bytes) -> tuple[bytes, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return bom, encoding
+    return b"", "utf-8"
+
+
+def resolve(edits: list[Edit]) -> list[Edit]:
+    """Keep a deterministic, non-overlapping subset: removals first, then by position."""
+    kept: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: (PRIORITY[e.kind], e.start, e.end, e.rule)):
+        if any(_overlaps(edit, other) for other in kept):
+            continue
+        kept.append(edit)
+    return sorted(kept)
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    """Two insertions clash at the same point; an insertion clashes strictly inside a range."""
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    for edit in sorted(edits, reverse=True):
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
+    return text
+
+
+def plan(target: Target, policy: Policy) -> FixResult | None:
+    """Compute the fixes for one file; None when it cannot be fixed safely (e.g. bad UTF-8)."""
+    try:
+        data = target.path.read_bytes()
+        text, problem = decode(data)
+    except (OSError, ValueError):
+        return None
+    if problem:
+        return None  # re-encoding replaced bytes would change the file outside any fix
+    document = parse_text(target.display, text)
+    rules = {rule.id: rule for rule in policy.rules_for(document.path)}
+    findings = lint_document(document, rules.values(), policy)
+    result = FixResult(target.display, text)
+    edits: list[Edit] = []
+    inserted: set[str] = set()
+    for finding in findings:
+        rule = rules.get(finding.rule)
+        if finding.suppressed is not None or rule is None or not rule.fix:
+            continue
+        action: FixAction = parse_fix(rule.fix)
+        if finding.rule in inserted:
+            continue
+        offset = document.line_starts[finding.line - 1] + finding.column - 1
+        try:
+            edit = edit_for(action, document, offset, finding.rule)
+        except NotFixable as reason:
+            result.skipped.append((finding, str(reason)))
+            continue
+        if edit.kind == "insert":
+            inserted.add(finding.rule)
+        edits.append(edit)
+    result.applied = resolve(edits)
+    result.fixed = apply_edits(text, result.applied)
+    return result
+
+
+def write(target: Target, result: FixResult) -> None:
+    """Replace the file atomically (temp file in the same directory, then rename)."""
+    data = target.path.read_bytes()
+    bom, encoding = _encoding(data)
+    payload = bom + result.fixed.encode(encoding)
+    mode = target.path.stat().st_mode
+    handle, temporary = tempfile.mkstemp(dir=target.path.parent, prefix=".adlint-fix-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, target.path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,114 @@
+"""Turn one finding into one text edit on the document it came from.
+
+The finding's start offset identifies its element exactly (an element finding starts at the
+tag's `<`, a link finding at its URL), so edits touch only that element's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from adlint.document import Document, Element
+from adlint.fix.actions import AddAttrToken, FixAction, InsertText, RemoveElement
+from adlint.parse.html import attribute_spans
+
+PRIORITY = {"remove": 0, "insert": 1, "attr": 2}
+"""When edits overlap, the lower number wins: a removed element needs no new attribute."""
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace text[start:end] with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str = "attr"
+    rule: str = ""
+
+
+class NotFixable(Exception):
+    """The finding cannot be fixed automatically; the message says why."""
+
+
+def element_at(document: Document, offset: int) -> Element | None:
+    """The element whose tag or URL starts at `offset`."""
+    for element in document.elements:
+        if element.start == offset or element.url_start == offset:
+            return element
+    return None
+
+
+def newline_of(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def edit_for(action: FixAction, document: Document, offset: int, rule: str) -> Edit:
+    """The edit that fixes the finding at `offset`."""
+    if isinstance(action, InsertText):
+        return _insert(action, document, offset, rule)
+    element = element_at(document, offset)
+    if element is None:
+        raise NotFixable("no element at the finding's position")
+    if element.origin != "html":
+        raise NotFixable(
+            "Markdown link syntax cannot carry attributes or be removed safely: "
+            "use an HTML <a>, or set rel in your renderer"
+        )
+    if isinstance(action, AddAttrToken):
+        return _add_token(action, document, element, rule)
+    assert isinstance(action, RemoveElement)
+    return _remove(document, element, rule)
+
+
+def _add_token(action: AddAttrToken, document: Document, element: Element, rule: str) -> Edit:
+    raw = document.text[element.start : element.end]
+    spans = attribute_spans(raw)
+    if action.attr in spans:
+        value, start, end = spans[action.attr]
+        tokens = value.replace(",", " ").split()
+        if action.token.lower() in (t.lower() for t in tokens):
+            raise NotFixable(f'{action.attr} already contains "{action.token}"')
+        if raw[start - 1 : start] in ('"', "'"):
+            new = f"{value.rstrip()} {action.token}" if value.strip() else action.token
+        elif start == end:  # `<a rel>`: a bare attribute with no value
+            new = f'="{action.token}"'
+        else:
+            new = f'"{value} {action.token}"'
+        return Edit(element.start + start, element.start + end, new, "attr", rule)
+    closing = len(raw) - (2 if raw.endswith("/>") else 1)
+    while closing > 0 and raw[closing - 1].isspace():
+        closing -= 1
+    insertion = f' {action.attr}="{action.token}"'
+    position = element.start + closing
+    return Edit(position, position, insertion, "attr", rule)
+
+
+def _remove(document: Document, element: Element, rule: str) -> Edit:
+    text = document.text
+    start, end = element.start, element.end
+    if not document.text[start:end].rstrip().endswith("/>"):
+        closing = re.compile(rf"</{re.escape(element.tag)}\s*>", re.IGNORECASE).search(text, end)
+        if closing and element.tag not in ("img", "input", "source", "embed", "br", "hr"):
+            end = closing.end()
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_end = end
+    while line_end < len(text) and text[line_end] in " \t":
+        line_end += 1
+    if not text[line_start:start].strip() and text[line_end : line_end + 1] in ("\n", "\r", ""):
+        newline = 2 if text.startswith("\r\n", line_end) else 1 if line_end < len(text) else 0
+        return Edit(line_start, line_end + newline, "", "remove", rule)
+    return Edit(start, end, "", "remove", rule)
+
+
+def _insert(action: InsertText, document: Document, offset: int, rule: str) -> Edit:
+    newline = newline_of(document.text)
+    html = document.format == "html"
+    body = (action.html or f"<p>{action.text}</p>") if html else action.text
+    if action.where == "after_front_matter" and document.format == "markdown":
+        position = document.body_start
+    else:
+        text = document.text
+        position = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return Edit(position, position, body + newline + newline, "insert", rule)

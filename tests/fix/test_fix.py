@@ -1,0 +1,180 @@
+"""`adlint fix`: exact edits per action, nothing else touched, idempotent, atomic."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adlint.cli import main
+from adlint.discover import Target
+from adlint.fix.apply import plan, resolve
+from adlint.fix.edits import Edit
+from adlint.policy import load_default_policy
+
+POLICY = load_default_policy()
+DISCLOSURE = (
+    "*We earn a commission when you buy through links on this page, at no extra cost to you.*"
+)
+
+
+def fix_text(tmp_path: Path, text: str, name: str = "post.md", encoding: str = "utf-8") -> bytes:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    assert main(["fix", "--no-config", str(path)]) in (0, 1)
+    return path.read_bytes()
+
+
+def test_rel_is_added_when_missing(tmp_path):
+    src = DISCLOSURE + '\n\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n'
+    assert fix_text(tmp_path, src).decode() == (
+        DISCLOSURE + '\n\n<a href="https://brand.sjv.io/c/1/2/3" rel="sponsored">x</a>\n'
+    )
+
+
+def test_sponsored_joins_existing_rel_tokens(tmp_path):
+    src = DISCLOSURE + "\n\n<a rel='noopener' href=\"https://brand.sjv.io/c/1/2/3\">x</a>\n"
+    assert "rel='noopener sponsored'" in fix_text(tmp_path, src).decode()
+
+
+def test_self_closing_and_unquoted_forms(tmp_path):
+    src = DISCLOSURE + "\n\n<a href=https://brand.sjv.io/c/1/2/3 rel=noopener>x</a>\n"
+    assert 'rel="noopener sponsored"' in fix_text(tmp_path, src).decode()
+
+
+def test_tracking_pixel_line_is_removed_entirely(tmp_path):
+    src = 'Intro.\n\n<img src="https://imp.pxf.io/i/1/2/3" width="0" height="0" />\n\nEnd.\n'
+    assert fix_text(tmp_path, src).decode() == "Intro.\n\n\nEnd.\n"
+
+
+def test_pixel_sharing_a_line_is_removed_alone(tmp_path):
+    src = 'Text <img src="https://imp.pxf.io/i/1/2/3" width="0" height="0"> more.\n'
+    assert fix_text(tmp_path, src).decode() == "Text  more.\n"
+
+
+def test_disclosure_is_inserted_before_the_first_affiliate_link(tmp_path):
+    src = "---\ntitle: x\n---\n\nIntro paragraph.\n\n[deal](https://amzn.to/3abc)\n"
+    fixed = fix_text(tmp_path, src).decode()
+    assert fixed == (
+        "---\ntitle: x\n---\n\nIntro paragraph.\n\n"
+        + DISCLOSURE
+        + "\n\n[deal](https://amzn.to/3abc)\n"
+    )
+    assert (
+        main(
+            [
+                "check",
+                "--no-config",
+                "--select",
+                "affiliate-disclosure-missing",
+                str(tmp_path / "post.md"),
+            ]
+        )
+        == 0
+    )
+
+
+def test_markdown_link_is_not_mangled(tmp_path, capsys):
+    src = DISCLOSURE + "\n\n[deal](https://amzn.to/3abc)\n"
+    assert fix_text(tmp_path, src).decode() == src
+    assert "not fixable (affiliate-rel-missing)" in capsys.readouterr().err
+
+
+def test_crlf_and_bom_are_preserved(tmp_path):
+    src = "\ufeffIntro.\r\n\r\n[deal](https://amzn.to/3abc)\r\n"
+    fixed = fix_text(tmp_path, src)
+    assert fixed.startswith(b"\xef\xbb\xbfIntro.\r\n\r\n" + DISCLOSURE.encode() + b"\r\n\r\n")
+    assert fixed.endswith(b"[deal](https://amzn.to/3abc)\r\n")
+    assert b"\n" not in fixed.replace(b"\r\n", b"")
+
+
+def test_fixing_twice_changes_nothing_the_second_time(tmp_path):
+    src = 'Intro.\n\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n<img src="https://t.example/p.gif" width="1" height="1">\n'
+    once = fix_text(tmp_path, src)
+    twice = fix_text(tmp_path, once.decode())
+    assert once == twice and once != src.encode()
+
+
+def test_diff_prints_and_changes_nothing(tmp_path, capsys):
+    path = tmp_path / "post.md"
+    path.write_text('<a href="https://brand.sjv.io/c/1/2/3">x</a>\n')
+    before = path.read_bytes()
+    assert main(["fix", "--no-config", "--diff", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        out.startswith("--- a/")
+        and '+<a href="https://brand.sjv.io/c/1/2/3" rel="sponsored">' in out
+    )
+    assert path.read_bytes() == before
+
+
+def test_file_mode_is_kept_and_no_temp_file_remains(tmp_path):
+    path = tmp_path / "post.md"
+    path.write_text('<a href="https://brand.sjv.io/c/1/2/3">x</a>\n')
+    os.chmod(path, 0o640)
+    main(["fix", "--no-config", str(path)])
+    assert oct(path.stat().st_mode & 0o777) == "0o640"
+    assert [p.name for p in tmp_path.iterdir()] == ["post.md"]
+
+
+def test_overlapping_edits_resolve_deterministically():
+    removal = Edit(10, 40, "", "remove", "tracking-pixel")
+    attribute = Edit(20, 20, ' rel="sponsored"', "attr", "affiliate-rel-missing")
+    later = Edit(50, 55, "x", "attr", "r")
+    assert resolve([attribute, later, removal]) == [removal, later]
+
+
+def test_bad_fix_in_a_policy_is_a_config_error(tmp_path, capsys):
+    (tmp_path / ".adlint.yaml").write_text("rules:\n  tracking-pixel:\n    fix: {explode: {}}\n")
+    (tmp_path / "a.md").write_text("x\n")
+    assert main(["check", str(tmp_path / "a.md")]) == 2
+    assert 'rule "tracking-pixel": key "fix.explode": unknown fix action' in capsys.readouterr().err
+
+
+PIECES = st.sampled_from(
+    [
+        "Some prose.\n",
+        "\n",
+        "\r\n",
+        "# Title\n",
+        "[deal](https://amzn.to/3abc)\n",
+        '<a href="https://brand.sjv.io/c/1/2/3">b</a>\n',
+        '<a rel="nofollow" href="https://amzn.to/x">c</a>',
+        '<img src="https://imp.pxf.io/i/1/2/3" width="0" height="0">',
+        "café ☕ ",
+        "`code`",
+        "<!-- adlint-disable-next-line tracking-pixel -->\n",
+        "We earn a commission here.\n",
+    ]
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(PIECES, max_size=12))
+def test_fix_then_check_leaves_nothing_fixable_and_keeps_other_bytes(tmp_path_factory, pieces):
+    directory = tmp_path_factory.mktemp("prop")
+    path = directory / "post.md"
+    source = "".join(pieces)
+    path.write_bytes(source.encode())
+    target = Target(path, "post.md")
+    first = plan(target, POLICY)
+    assert first is not None
+    # Bytes outside the edits are unchanged: rebuild the original from the fixed text.
+    rebuilt, cursor, shift = [], 0, 0
+    for edit in first.applied:
+        rebuilt.append(first.fixed[cursor + shift : edit.start + shift])
+        rebuilt.append(source[edit.start : edit.end])
+        shift += len(edit.replacement) - (edit.end - edit.start)
+        cursor = edit.end
+    rebuilt.append(first.fixed[cursor + shift :])
+    assert "".join(rebuilt) == source
+    path.write_bytes(first.fixed.encode())
+    second = plan(target, POLICY)
+    assert second is not None and second.applied == []

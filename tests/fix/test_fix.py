@@ -91,7 +91,10 @@ def test_crlf_and_bom_are_preserved(tmp_path):
 
 
 def test_fixing_twice_changes_nothing_the_second_time(tmp_path):
-    src = 'Intro.\n\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n<img src="https://t.example/p.gif" width="1" height="1">\n'
+    src = (
+        'Intro.\n\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n'
+        '<img src="https://t.example/p.gif" width="1" height="1">\n'
+    )
     once = fix_text(tmp_path, src)
     twice = fix_text(tmp_path, once.decode())
     assert once == twice and once != src.encode()

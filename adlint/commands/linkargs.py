@@ -151,19 +151,25 @@ def _line(mapping: Any, key: str, default: int) -> int:
 
 
 def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | None:
-    """The settings for this run, or None when link checking is off."""
+    """The settings for this run, or None when link checking is off.
+
+    The `links:` mapping is validated even when checking is off, so a typo fails the
+    everyday run rather than the nightly one that passes --check-links.
+    """
     config, path, line = _config(policy)
-    enabled = args.check_links or config.get("check") or policy.settings.get("check_links")
-    if not enabled:
-        return None
     values: dict[str, Any] = {}
     for key, value in config.items():
         try:
             values[key] = _convert(CONFIG_KEYS[key], value, Path(path).parent)
+            for pattern in values[key] if key == "exclude" else ():
+                _compile(pattern)
         except (ValueError, TypeError) as error:
             raise PolicyError(
                 str(error), path=path, line=_line(config, key, line), key=f"links.{key}"
             ) from None
+    enabled = args.check_links or values.get("check") or policy.settings.get("check_links")
+    if not enabled:
+        return None
     try:
         return _settings(args, values)
     except ValueError as error:
@@ -189,6 +195,13 @@ def _convert(kind: str, value: Any, base: Path) -> Any:
     if kind == "path" and isinstance(value, str):
         return (base / value).resolve()
     raise TypeError(f"expected {kind}")
+
+
+def _compile(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"exclude pattern {pattern!r} is not a valid regex: {error}") from None
 
 
 def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
@@ -219,10 +232,7 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     if "timeout" in fields:
         fields.setdefault("read_timeout", fields["timeout"])
     for pattern in fields.get("exclude", ()):
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"exclude pattern {pattern!r} is not a valid regex: {error}") from None
+        _compile(pattern)
     known = {f.name for f in dataclasses.fields(LinkOptions)}
     options = LinkOptions(**{k: v for k, v in fields.items() if k in known})
     site_root = args.site_root.resolve() if args.site_root else config.get("site_root")

@@ -1,0 +1,454 @@
+"""`adlint check --check-links` end to end: real articles, a real HTTP server on 127.0.0.x.
+
+Every test runs the CLI (`adlint.cli.main`) against the loopback server of tests/links and
+reads the JSON output; the server counts what was asked of it. Nothing leaves the machine.
+Ephemeral ports have five digits, so columns after a URL on the same line are fixed too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adlint.cli import main
+from tests.links.conftest import LocalServer, redirect, status
+
+LINK_RULES = "broken-link,link-unreachable,link-redirect,javascript-link"
+QUICK = ["--no-progress", "--link-retries", "1", "--link-timeout", "2"]
+LINKS = ["--check-links", "--allow-private", "--no-cache", *QUICK]
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    instance = LocalServer()
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def other_server() -> Iterator[LocalServer]:
+    """127.0.0.2: another host, and for registered_domain (an IP is its own) another site."""
+    instance = LocalServer("127.0.0.2")
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty site as the working directory, with no user cache to fall back on."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    return tmp_path
+
+
+def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict]]:
+    """Run `adlint check` with JSON output; the exit code and the findings."""
+    code = main(["check", "-j", "1", "--format", "json", "--select", LINK_RULES, *argv])
+    captured = capsys.readouterr()
+    assert code in (0, 1), captured.err
+    return code, json.loads(captured.out)["findings"]
+
+
+def where(findings: list[dict]) -> list[tuple[str, str, int, int]]:
+    return [(f["rule"], f["path"], f["line"], f["column"]) for f in findings]
+
+
+# --- collect once, report everywhere ---
+
+
+def test_url_in_two_files_is_checked_once_and_reported_at_each_use(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/gone", status(404))
+    (site / "a.md").write_text(f"See [x]({url}).\n\n- [again]({url}#part)\n")
+    (site / "b.html").write_text(f'<p>Old <a href="{url}">deal</a></p>\n')
+    code, findings = lint(capsys, *LINKS, "a.md", "b.html")
+    assert code == 1
+    assert where(findings) == [
+        ("broken-link", "a.md", 1, 9),
+        ("broken-link", "a.md", 3, 11),
+        ("broken-link", "b.html", 1, 17),
+    ]
+    assert [f["data"]["url"] for f in findings] == [url, f"{url}#part", url]
+    # One check: HEAD answered 404, one GET confirmed it.
+    assert (server.count("/gone", "HEAD"), server.count("/gone", "GET")) == (1, 1)
+
+
+def test_spellings_of_one_url_are_checked_once(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upper = server.url("/page").replace("http://", "HTTP://")
+    (site / "a.md").write_text(f"[a]({server.url('/page')}) [b]({upper}) [c](<{upper}#top>)\n")
+    (site / "b.md").write_text(f"[d]({server.url('/page')}#other)\n")
+    code, findings = lint(capsys, *LINKS, "a.md", "b.md")
+    assert (code, findings) == (0, [])
+    assert server.count() == 1
+
+
+# --- verdicts ---
+
+
+def test_404_and_410_are_broken_link_errors(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = server.route("/missing", status(404))
+    removed = server.route("/removed", status(410))
+    (site / "a.md").write_text(f"[a]({missing})\n[b]({removed})\n")
+    code, findings = lint(capsys, *LINKS, "a.md")
+    assert code == 1
+    assert where(findings) == [("broken-link", "a.md", 1, 5), ("broken-link", "a.md", 2, 5)]
+    assert [f["severity"] for f in findings] == ["error", "error"]
+    assert [f["message"] for f in findings] == [
+        f"Broken link: {missing} (404 Not Found)",
+        f"Broken link: {removed} (410 Gone)",
+    ]
+
+
+def test_redirect_loop_is_a_broken_link(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/loop-b", redirect("/loop-a", 302))
+    url = server.route("/loop-a", redirect("/loop-b"))
+    (site / "a.md").write_text(f"Loop: [x]({url})\n")
+    _, findings = lint(capsys, *LINKS, "a.md")
+    [finding] = findings
+    assert where(findings) == [("broken-link", "a.md", 1, 11)]
+    assert finding["message"] == f"Broken link: {url} (redirect loop)"
+    assert finding["data"]["chain"] == server.url("/loop-b")
+    assert server.count() == 2
+
+
+def test_500_after_retries_is_link_unreachable_with_the_reason(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/error", status(500))
+    (site / "a.md").write_text(f"[x]({url})\n")
+    code, findings = lint(capsys, *LINKS, "a.md")
+    [finding] = findings
+    assert code == 0  # a warning does not fail the default --fail-on error
+    assert where(findings) == [("link-unreachable", "a.md", 1, 5)]
+    assert finding["severity"] == "warning"
+    assert finding["message"] == (
+        f"Could not verify link: {url} (500 Internal Server Error after 1 retry)"
+    )
+    assert (finding["data"]["verdict"], finding["data"]["status"]) == ("unreachable", 500)
+    assert server.count("/error") == 3  # HEAD, the GET that confirms it, one retry
+
+
+def test_private_address_without_allow_private_is_unreachable_and_never_contacted(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.url("/admin")
+    (site / "a.md").write_text(f"Internal: [x]({url})\n")
+    _, findings = lint(capsys, "--check-links", "--no-cache", *QUICK, "a.md")
+    [finding] = findings
+    assert where(findings) == [("link-unreachable", "a.md", 1, 15)]
+    assert finding["data"]["verdict"] == "unsafe"
+    assert "refused" in finding["data"]["reason"] and "loopback" in finding["data"]["reason"]
+    assert server.count() == 0
+
+
+def test_redirect_to_another_site_reveals_the_affiliate_network_and_id(
+    site: Path,
+    server: LocalServer,
+    other_server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    final = other_server.url("/c/123456/789/1011")  # Impact's path shape matches on any host
+    url = server.route("/go/deal", redirect(final, 302))
+    (site / "a.md").write_text(f"Try the [deal]({url}).\n")
+    code, findings = lint(capsys, *LINKS, "a.md")
+    [finding] = findings
+    assert code == 0
+    assert where(findings) == [("link-redirect", "a.md", 1, 16)]
+    assert finding["severity"] == "info"
+    assert finding["message"] == (
+        f"{url} redirects to another site: {final}"
+        " (a cloaked Impact affiliate link, affiliate ID 123456)"
+    )
+    data = finding["data"]
+    assert (data["network"], data["affiliate_id"]) == ("Impact", "123456")
+    assert (data["final_url"], data["chain"], data["verdict"]) == (final, final, "redirected")
+    assert (server.count("/go/deal"), other_server.count("/c/123456/789/1011")) == (1, 1)
+
+
+def test_redirect_to_another_site_without_affiliate_reveals_nothing(
+    site: Path,
+    server: LocalServer,
+    other_server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    final = other_server.url("/article")
+    url = server.route("/moved", redirect(final))
+    (site / "a.md").write_text(f"[x]({url})\n")
+    _, [finding] = lint(capsys, *LINKS, "a.md")
+    assert finding["message"] == f"{url} redirects to another site: {final}"
+    assert "network" not in finding["data"] and finding["data"]["revealed"] == ""
+
+
+def test_redirect_on_the_same_host_is_not_reported(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/old", redirect("/new"))
+    (site / "a.md").write_text(f"[x]({url})\n")
+    assert lint(capsys, *LINKS, "a.md") == (0, [])
+    assert server.count("/new") == 1
+
+
+# --- local links ---
+
+
+def test_relative_link_to_a_present_file_passes_and_a_missing_one_is_broken(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "other.md").write_text("Other.\n")
+    (site / "a.md").write_text("[ok](./other.md) and [no](./gone.md)\n")
+    _, findings = lint(capsys, *LINKS, "a.md")
+    [finding] = findings
+    assert where(findings) == [("broken-link", "a.md", 1, 27)]
+    assert finding["message"] == "Broken link: ./gone.md (no such file: gone.md)"
+    assert (finding["data"]["verdict"], finding["data"]["status"]) == ("broken", "")
+
+
+def test_relative_link_resolves_from_the_article_directory(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "posts").mkdir()
+    (site / "posts" / "a.md").write_text("[up](../about.md) [here](b.md)\n")
+    (site / "posts" / "b.md").write_text("B.\n")
+    (site / "about.md").write_text("About.\n")
+    assert lint(capsys, *LINKS, "posts") == (0, [])
+
+
+def test_absolute_path_resolves_against_site_root(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "public" / "img").mkdir(parents=True)
+    (site / "public" / "img" / "x.png").write_bytes(b"\x89PNG")
+    (site / "a.md").write_text("![x](/img/x.png)\n![y](/img/y.png)\n")
+    _, findings = lint(capsys, *LINKS, "--site-root", "public", "a.md")
+    [finding] = findings
+    assert where(findings) == [("broken-link", "a.md", 2, 6)]
+    assert finding["data"]["reason"] == "no such file: public/img/y.png"
+
+
+def test_absolute_path_without_site_root_resolves_from_the_working_directory(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "img").mkdir()
+    (site / "img" / "x.png").write_bytes(b"\x89PNG")
+    (site / "a.md").write_text("![x](/img/x.png)\n")
+    assert lint(capsys, *LINKS, "a.md") == (0, [])
+
+
+def test_fragment_mailto_tel_and_data_links_are_skipped(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "a.md").write_text(
+        "[top](#top) [mail](mailto:ed@example.com) [call](tel:+15551234)\n"
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">\n'
+    )
+    assert lint(capsys, *LINKS, "a.md") == (0, [])
+    assert server.count() == 0
+
+
+def test_javascript_link_is_reported_with_and_without_check_links(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "a.md").write_text('Click <a href="javascript:void(0)">here</a>.\n')
+    expected = [("javascript-link", "a.md", 1, 16)]
+    _, findings = lint(capsys, *LINKS, "a.md")
+    assert where(findings) == expected
+    assert findings[0]["severity"] == "warning"
+    _, findings = lint(capsys, "a.md")
+    assert where(findings) == expected
+
+
+# --- exclusions and configuration ---
+
+
+def test_exclude_flag_skips_matching_urls_without_a_request(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skipped = server.route("/private/x", status(404))
+    checked = server.route("/public/x", status(404))
+    (site / "a.md").write_text(f"[a]({skipped})\n[b]({checked})\n")
+    _, findings = lint(capsys, *LINKS, "--exclude", "/private/", "a.md")
+    assert where(findings) == [("broken-link", "a.md", 2, 5)]
+    assert server.count("/private/x") == 0
+
+
+def test_exclude_in_config_skips_matching_urls_without_a_request(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skipped = server.route("/private/x", status(404))
+    (site / ".adlint.yaml").write_text("links:\n  exclude: ['/private/']\n")
+    (site / "a.md").write_text(f"[a]({skipped})\n")
+    assert lint(capsys, *LINKS, "a.md") == (0, [])
+    assert server.count() == 0
+
+
+def test_config_check_true_turns_checking_on_without_the_flag(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/gone", status(404))
+    settings = ["check: true", "allow_private: true", "cache: false", "retries: 0", "timeout: 2"]
+    (site / ".adlint.yaml").write_text("links:\n" + "".join(f"  {s}\n" for s in settings))
+    (site / "a.md").write_text(f"[a]({url})\n")
+    code = main(["check", "-j", "1", "--format", "json", "--no-progress", "a.md"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("broken-link", 1, 5)]
+    assert server.count("/gone") == 2
+
+
+def test_config_site_root_is_relative_to_the_config_file(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "static").mkdir()
+    (site / "static" / "logo.svg").write_text("<svg/>")
+    (site / ".adlint.yaml").write_text("links:\n  check: true\n  site_root: static\n")
+    (site / "content").mkdir()
+    (site / "content" / "a.md").write_text("![logo](/logo.svg) ![gone](/gone.svg)\n")
+    _, findings = lint(capsys, "--no-cache", "--no-progress", "content/a.md")
+    assert where(findings) == [("broken-link", "content/a.md", 1, 28)]
+
+
+@pytest.mark.parametrize(
+    ("setting", "line", "key", "reason"),
+    [
+        ("  retries: many\n", 3, "links.retries", "expected int"),
+        ("  timeout: soon\n", 3, "links.timeout", "expected number"),
+        ("  exclude: '/x/'\n", 3, "links.exclude", "expected strings"),
+        ("  cache_max_age: forever\n", 3, "links.cache_max_age", "not a duration"),
+        ("  exclude: ['(']\n", 3, "links.exclude", "not a valid regex"),
+        ("  retry: 2\n", 3, "links.retry", "unknown setting"),
+    ],
+)
+def test_bad_links_setting_exits_2_naming_file_line_and_key(
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    line: int,
+    key: str,
+    reason: str,
+) -> None:
+    (site / ".adlint.yaml").write_text(f"links:\n  check: true\n{setting}")
+    (site / "a.md").write_text("Text.\n")
+    assert main(["check", "a.md"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f'adlint: error: .adlint.yaml:{line}: key "{key}": '), error
+    assert reason in error
+
+
+def test_bad_links_setting_is_an_error_even_when_checking_is_off(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / ".adlint.yaml").write_text("links:\n  retries: many\n")
+    (site / "a.md").write_text("Text.\n")
+    assert main(["check", "a.md"]) == 2
+    assert '.adlint.yaml:2: key "links.retries": expected int' in capsys.readouterr().err
+
+
+# --- the cache ---
+
+
+def test_warm_cache_makes_no_requests_and_gives_the_same_findings(
+    site: Path,
+    server: LocalServer,
+    other_server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    gone = server.route("/gone", status(404))
+    moved = server.route("/go/x", redirect(other_server.url("/c/123456/789/1011")))
+    (site / "a.md").write_text(f"[a]({gone})\n[b]({moved})\n[c]({server.url('/ok')})\n")
+    cache = ["--check-links", "--allow-private", "--cache-path", "links.sqlite", *QUICK]
+    _, cold = lint(capsys, *cache, "a.md")
+    requests = (server.count(), other_server.count())
+    _, warm = lint(capsys, *cache, "a.md")
+    assert (server.count(), other_server.count()) == requests
+    assert where(cold) == [("broken-link", "a.md", 1, 5), ("link-redirect", "a.md", 2, 5)]
+    assert [f["message"] for f in warm] == [f["message"] for f in cold]
+    assert (site / "links.sqlite").is_file()
+    assert not (site / "xdg-cache").exists()
+
+
+def test_default_cache_lives_in_the_user_cache_directory(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "a.md").write_text(f"[a]({server.url('/ok')})\n")
+    cache = ["--check-links", "--allow-private", *QUICK]
+    lint(capsys, *cache, "a.md")
+    lint(capsys, *cache, "a.md")
+    assert server.count() == 1
+    assert (site / "xdg-cache" / "adlint" / "links.sqlite").is_file()
+
+
+def test_transient_failures_are_checked_again_on_a_warm_run(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/down", status(503))
+    (site / "a.md").write_text(f"[a]({url})\n")
+    cache = ["--check-links", "--allow-private", "--cache-path", "links.sqlite", *QUICK]
+    _, cold = lint(capsys, *cache, "--link-retries", "0", "a.md")
+    _, warm = lint(capsys, *cache, "--link-retries", "0", "a.md")
+    assert where(cold) == where(warm) == [("link-unreachable", "a.md", 1, 5)]
+    assert server.count("/down") == 4  # HEAD and GET, on each run
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "a.md").write_text(f"[a]({server.url('/ok')})\n")
+    cache = ["--check-links", "--allow-private", "--cache-path", "links.sqlite", *QUICK]
+    lint(capsys, *cache, "a.md")
+    lint(capsys, *cache, "--no-cache", "a.md")
+    assert server.count() == 2
+
+
+# --- off by default; the output ---
+
+
+def test_without_check_links_no_request_is_made_and_reachable_rules_are_silent(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "other.md").write_text("Other.\n")
+    gone = server.route("/gone", status(404))
+    (site / "a.md").write_text(f"[a]({gone}) [b](./missing.md) [c]({server.url('/ok')})\n")
+    assert lint(capsys, "a.md") == (0, [])
+    assert lint(capsys, "--allow-private", "--no-cache", "a.md") == (0, [])
+    assert server.count() == 0
+
+
+def test_json_link_finding_carries_url_status_reason_verdict_and_final_url(
+    site: Path,
+    server: LocalServer,
+    other_server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    gone = server.route("/gone", status(404))
+    final = other_server.url("/landing")
+    moved = server.route("/r", redirect(final, 307))
+    (site / "a.md").write_text(f"[a]({gone})\n[b]({moved})\n")
+    _, [broken, redirected] = lint(capsys, *LINKS, "a.md")
+    assert broken["rule"] == "broken-link"
+    assert {k: broken["data"][k] for k in ("url", "status", "reason", "verdict")} == {
+        "url": gone,
+        "status": 404,
+        "reason": "404 Not Found",
+        "verdict": "broken",
+    }
+    assert (broken["end_line"], broken["end_column"]) == (1, 5 + len(gone))
+    assert redirected["rule"] == "link-redirect"
+    assert {
+        k: redirected["data"][k] for k in ("url", "status", "reason", "verdict", "final_url")
+    } == {
+        "url": moved,
+        "status": 200,
+        "reason": "200 OK at 127.0.0.2",
+        "verdict": "redirected",
+        "final_url": final,
+    }

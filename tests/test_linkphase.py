@@ -88,6 +88,32 @@ def test_spellings_of_one_url_are_checked_once(
     assert server.count() == 1
 
 
+def test_bare_autolink_and_reference_definition_are_reported_at_their_urls(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/gone", status(404))
+    (site / "a.md").write_text(f"Bare {url} here.\nAngle <{url}>.\nRef [x][r].\n\n[r]: {url}\n")
+    _, findings = lint(capsys, *LINKS, "a.md")
+    assert where(findings) == [
+        ("broken-link", "a.md", 1, 6),
+        ("broken-link", "a.md", 2, 8),
+        ("broken-link", "a.md", 5, 6),
+    ]
+    assert server.count("/gone", "HEAD") == 1
+
+
+def test_suppressed_link_finding_is_kept_with_its_reason(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/gone", status(404))
+    directive = "<!-- adlint-disable-next-line broken-link -- archived page -->"
+    (site / "a.md").write_text(f"{directive}\n[x]({url})\n")
+    code, [finding] = lint(capsys, *LINKS, "a.md")
+    assert code == 0
+    assert where([finding]) == [("broken-link", "a.md", 2, 5)]
+    assert finding["suppressed"] == "archived page"
+
+
 # --- verdicts ---
 
 
@@ -281,6 +307,14 @@ def test_exclude_flag_skips_matching_urls_without_a_request(
     assert server.count("/private/x") == 0
 
 
+def test_exclude_flag_skips_matching_local_links_too(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "a.md").write_text("[draft](./drafts/next.md) [gone](./gone.md)\n")
+    _, findings = lint(capsys, *LINKS, "--exclude", "^\\./drafts/", "a.md")
+    assert where(findings) == [("broken-link", "a.md", 1, 34)]
+
+
 def test_exclude_in_config_skips_matching_urls_without_a_request(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -385,6 +419,19 @@ def test_default_cache_lives_in_the_user_cache_directory(
     lint(capsys, *cache, "a.md")
     assert server.count() == 1
     assert (site / "xdg-cache" / "adlint" / "links.sqlite").is_file()
+
+
+def test_config_cache_path_is_relative_to_the_config_file(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / ".adlint.yaml").write_text("links:\n  cache_path: .cache/links.sqlite\n")
+    (site / "content").mkdir()
+    (site / "content" / "a.md").write_text(f"[a]({server.url('/ok')})\n")
+    cache = ["--check-links", "--allow-private", *QUICK]
+    lint(capsys, *cache, "content/a.md")
+    lint(capsys, *cache, "content")
+    assert server.count() == 1
+    assert (site / ".cache" / "links.sqlite").is_file()
 
 
 def test_transient_failures_are_checked_again_on_a_warm_run(

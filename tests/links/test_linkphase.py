@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adlint.cli import main
-from tests.links.conftest import LocalServer, redirect, status
+from tests.links.conftest import redirect, status
 
 FLAGS = [
     "--check-links",

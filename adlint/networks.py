@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -143,7 +142,11 @@ class Catalogue:
         self._by_id = {network.id: network for network in self._networks}
         pairs = [(n, m) for n in self._networks for m in n.matchers]
         self._index = _HostIndex([(i, n, m) for i, (n, m) in enumerate(pairs) if m.hosts])
-        self._anywhere = tuple((n, m) for n, m in pairs if not m.hosts)
+        # Most links match no host-agnostic shape; the query parameters a matcher requires
+        # rule it out with one set test instead of a scan of the parameters per name.
+        self._anywhere = tuple(
+            (n, m, frozenset(name.lower() for name, _ in m.query)) for n, m in pairs if not m.hosts
+        )
 
     @property
     def networks(self) -> tuple[Network, ...]:
@@ -179,9 +182,13 @@ class Catalogue:
         host = parts.host.rstrip(".")
         if len(host) > MAX_HOST:
             return None
-        for network, matcher in chain(self._index.candidates(host), self._anywhere):
+        for network, matcher in self._index.candidates(host):
             found = matcher.apply(parts, host)
             if found is not None:
+                return NetworkMatch(network.name, network.id, *found)
+        present = {name.lower() for name, _ in parts.params}
+        for network, matcher, required in self._anywhere:
+            if required <= present and (found := matcher.apply(parts, host)) is not None:
                 return NetworkMatch(network.name, network.id, *found)
         return None
 
@@ -193,6 +200,7 @@ class _HostIndex:
         self._suffix: dict[str, list[tuple[int, Network, Matcher]]] = {}
         self._strict: dict[str, list[tuple[int, Network, Matcher]]] = {}
         self._label: dict[str, list[tuple[int, Network, Matcher]]] = {}
+        self._seen: dict[str, list[tuple[Network, Matcher]]] = {}
         for entry in entries:
             for pattern in entry[2].hosts:
                 if pattern.startswith("*."):
@@ -203,7 +211,15 @@ class _HostIndex:
                     self._suffix.setdefault(pattern, []).append(entry)
 
     def candidates(self, host: str) -> list[tuple[Network, Matcher]]:
-        """Matchers whose host patterns fit, in catalogue order."""
+        """Matchers whose host patterns fit, in catalogue order (memoised: hosts repeat)."""
+        found = self._seen.get(host)
+        if found is None:
+            if len(self._seen) >= 16384:
+                self._seen.clear()
+            found = self._seen[host] = self._lookup(host)
+        return found
+
+    def _lookup(self, host: str) -> list[tuple[Network, Matcher]]:
         labels = host.split(".")
         found: dict[int, tuple[Network, Matcher]] = {}
         for start in range(len(labels)):

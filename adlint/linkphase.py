@@ -8,6 +8,7 @@ while checking links is seconds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +100,13 @@ def document_statuses(
     policy: Policy,
     checked: Mapping[str, LinkStatus],
     site_root: Path,
+    exclude: Iterable[re.Pattern[str]] = (),
 ) -> dict[str, LinkStatus]:
-    """Map each URL as written in this document to its status."""
+    """Map each URL as written in this document to its status.
+
+    `exclude` applies to local links as written; web URLs were excluded by the checker.
+    """
+    patterns = tuple(exclude)
     statuses: dict[str, LinkStatus] = {}
     for url in _document_urls(document, rules, policy):
         if url in statuses:
@@ -109,7 +115,7 @@ def document_statuses(
             normalised = normalise_url(url)
             if normalised is not None and normalised in checked:
                 statuses[url] = checked[normalised]
-        elif is_local(url):
+        elif is_local(url) and not any(p.search(url) for p in patterns):
             statuses[url] = local_status(url, target.path, site_root)
     return statuses
 
@@ -121,13 +127,14 @@ def run_link_phase(
     unique, _ = collect_web_urls(targets, policy)
     checked = check_urls(unique, settings.options, progress=settings.progress) if unique else {}
     site_root = settings.site_root or Path.cwd()
+    exclude = [re.compile(pattern) for pattern in settings.options.exclude]
     findings: list[Finding] = []
     for target in again:
         document = read_document(target)
         rules = link_rules(policy.rules_for(document.path))
         if not rules:
             continue
-        statuses = document_statuses(document, target, rules, policy, checked, site_root)
+        statuses = document_statuses(document, target, rules, policy, checked, site_root, exclude)
         if any(s.verdict not in ("ok", "excluded", "skipped") for s in statuses.values()):
             findings.extend(lint_document(document, rules, policy, statuses))
     return findings

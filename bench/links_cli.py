@@ -8,6 +8,7 @@ request) and corpus. Each run is a fresh `python -m adlint check` process, so th
 include interpreter start-up, discovery, parsing (twice: lint pass and link pass), the link
 stage and JSON output. Cold runs start from an empty cache file; warm runs reuse the file a
 cold run left. Prints medians and the cold/warm ratio (issue 4 asks for at least 20x);
+Then one cold and one warm run in-process split out the link stage and the checker;
 `--profile` adds the top functions of one warm run. Prints numbers, asserts nothing.
 """
 
@@ -64,6 +65,38 @@ def profile_warm(corpus: Path, cache: Path, jobs: int | None) -> str:
     return f"in-process warm run: {elapsed:.3f} s\n{out.getvalue()}"
 
 
+def stage_times(corpus: Path, cache: Path, jobs: int | None, runs: int) -> list[dict[str, float]]:
+    """In-process runs: the whole run, the link stage, and the checker inside it."""
+    import adlint.commands.common as common
+    import adlint.linkphase as linkphase
+    from adlint.cli import main
+
+    times: dict[str, float] = {}
+
+    def timed(module: object, name: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                times[name] = times.get(name, 0.0) + time.perf_counter() - start
+
+        setattr(module, name, wrapper)
+
+    timed(common, "run_link_phase")
+    timed(linkphase, "check_urls")
+    timed(linkphase, "collect_web_urls")
+    results = []
+    for _ in range(runs):
+        times.clear()
+        start = time.perf_counter()
+        main(adlint_command(corpus, cache, jobs)[3:])
+        results.append({**times, "run": time.perf_counter() - start})
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--urls", type=int, default=1000)
@@ -116,6 +149,18 @@ def main() -> None:
                 for _ in range(args.repeat)
             )
             print(f"the same run without --check-links: median {plain:.2f} s")
+            cache.unlink(missing_ok=True)
+            server_bench.server_stats(ports)
+            stages = stage_times(corpus, cache, args.jobs, 2)
+            for label, times in zip(("cold", "warm"), stages, strict=True):
+                print(
+                    f"in-process {label}: run {times['run']:.2f} s, link stage"
+                    f" {times['run_link_phase']:.3f} s (collect {times['collect_web_urls']:.3f} s,"
+                    f" check_urls {times['check_urls']:.3f} s)"
+                )
+            link_ratio = stages[0]["run_link_phase"] / stages[1]["run_link_phase"]
+            check_ratio = stages[0]["check_urls"] / stages[1]["check_urls"]
+            print(f"link stage cold/warm: {link_ratio:.1f}x; check_urls alone: {check_ratio:.0f}x")
             if args.profile:
                 print(profile_warm(corpus, cache, args.jobs))
     finally:

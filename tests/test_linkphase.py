@@ -8,6 +8,7 @@ Ephemeral ports have five digits, so columns after a URL on the same line are fi
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -410,6 +411,7 @@ def test_warm_cache_makes_no_requests_and_gives_the_same_findings(
     assert not (site / "xdg-cache").exists()
 
 
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG_CACHE_HOME is for Linux")
 def test_default_cache_lives_in_the_user_cache_directory(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

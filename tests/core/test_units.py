@@ -1,0 +1,184 @@
+"""Unit tests for the small modules: selectors, pattern safety, directives, discovery, kinds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from adlint.directives import suppression_reason, suppressions
+from adlint.discover import discover
+from adlint.engine import lint_text
+from adlint.parse import parse_text
+from adlint.pathmatch import matches_any
+from adlint.pattern import UnsafePattern, compile_pattern
+from adlint.policy import load_default_policy
+from adlint.select import MatchContext, Selector, SelectorError
+
+POLICY = load_default_policy()
+
+
+def select(spec: dict, html: str, sites: tuple[str, ...] = ()) -> list[str]:
+    document = parse_text("t.html", f"<!doctype html><body>{html}</body>")
+    context = MatchContext(document, sites, POLICY.catalogue)
+    return [e.tag for e in document.elements if Selector(spec).match(e, context) is not None]
+
+
+@pytest.mark.parametrize(
+    ("spec", "html", "expected"),
+    [
+        ({"tag": "a"}, '<a href="x">1</a><img src="y">', ["a"]),
+        ({"class": ["ad", "promo"]}, '<div class="x promo">1</div><div class="y">2</div>', ["div"]),
+        ({"attr": {"data-ad-slot": True}}, '<ins data-ad-slot="1"></ins><ins></ins>', ["ins"]),
+        ({"attr": {"rel": False}, "tag": "a"}, '<a href="x" rel="a">1</a><a href="y">2</a>', ["a"]),
+        ({"hidden": True}, '<img src="x" width="1" height="1"><img src="y">', ["img"]),
+        (
+            {"party": "third", "tag": "a"},
+            '<a href="https://me.example/x">1</a><a href="https://o.example">2</a>',
+            ["a"],
+        ),
+        (
+            {"domain": "amazon.com"},
+            '<a href="https://www.amazon.com/x">1</a><a href="https://amazon.example">2</a>',
+            ["a"],
+        ),
+        (
+            {"param": "tag"},
+            '<a href="https://s.example/?tag=1">1</a><a href="https://s.example/">2</a>',
+            ["a"],
+        ),
+        (
+            {"inside": {"tag": "noscript"}},
+            '<noscript><img src="x"></noscript><img src="y">',
+            ["img"],
+        ),
+        ({"not": {"tag": "a"}, "tag": ["a", "img"]}, '<a href="x">1</a><img src="y">', ["img"]),
+        (
+            {"any": [{"tag": "a"}, {"tag": "img"}]},
+            '<a href="x">1</a><img src="y"><p>z</p>',
+            ["a", "img"],
+        ),
+        (
+            {"affiliate": True},
+            '<a href="https://amzn.to/3x">1</a><a href="https://www.amazon.com/dp/1">2</a>',
+            ["a"],
+        ),
+        ({"text": "(?i)sponsor"}, '<p class="x">Sponsored</p><p class="y">Plain</p>', ["p"]),
+        (
+            {"scheme": "javascript"},
+            '<a href="javascript:x()">1</a><a href="https://x.example">2</a>',
+            ["a"],
+        ),
+    ],
+)
+def test_selector_keys(spec, html, expected):
+    assert select(spec, html, sites=("me.example",)) == expected
+
+
+def test_selector_captures_named_groups_and_constants():
+    document = parse_text("t.html", '<ins data-ad-client="ca-pub-123"></ins>')
+    spec = {"attr": {"data-ad-client": "(?P<client>ca-pub-\\d+)"}, "data": {"kind": "unit"}}
+    context = MatchContext(document, (), None)
+    assert Selector(spec).match(document.elements[0], context) == {
+        "client": "ca-pub-123",
+        "kind": "unit",
+    }
+
+
+def test_unknown_selector_key_names_its_path():
+    with pytest.raises(SelectorError) as error:
+        Selector({"any": [{"tagg": "a"}]})
+    assert error.value.key == "select.any[0].tagg"
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\w+\s?)*$", r"(?:x*y*)*z", r"(a)\1"])
+def test_catastrophic_patterns_are_refused(pattern):
+    with pytest.raises(UnsafePattern):
+        compile_pattern(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^/c/(\d+)/(\d+)", r"(?i)\b(affiliate|sponsored)\b", r"x{1,5}"]
+)
+def test_ordinary_patterns_compile(pattern):
+    assert compile_pattern(pattern).pattern == pattern
+
+
+def test_disable_enable_ranges_and_next_line():
+    text = (
+        "<!-- adlint-disable tracking-pixel -- consented -->\n"  # 1
+        "a\n"  # 2
+        "<!-- adlint-enable tracking-pixel -->\n"  # 3
+        "b\n"  # 4
+        "<!-- adlint-disable-next-line ad-unit, affiliate-link -- sold -->\n"  # 5
+        "c\n"  # 6
+        "<!-- adlint-disable -->\n"  # 7
+        "d\n"  # 8
+    )
+    found = suppressions(parse_text("a.md", text))
+    assert suppression_reason(found, "tracking-pixel", 2) == "consented"
+    assert suppression_reason(found, "tracking-pixel", 4) is None
+    assert suppression_reason(found, "affiliate-link", 6) == "sold"
+    assert suppression_reason(found, "ad-unit", 6) == "sold"
+    assert suppression_reason(found, "tracking-pixel", 6) is None
+    assert suppression_reason(found, "anything", 8) == "adlint-disable directive"
+
+
+def test_annotation_comments_are_not_directives():
+    text = "<!-- expect: affiliate-link -->\n[x](https://amzn.to/3abc)\n"
+    [finding] = [f for f in lint_text(text, POLICY) if f.rule == "affiliate-link"]
+    assert finding.suppressed is None
+
+
+def test_discover_skips_vcs_dependencies_and_gitignored(tmp_path: Path):
+    for name in ("a.md", ".git/x.md", "node_modules/y.md", "drafts/z.md", "keep/k.md", "b.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    (tmp_path / ".gitignore").write_text("drafts/\n*.tmp\n")
+    found = sorted(t.path.relative_to(tmp_path).as_posix() for t in discover([str(tmp_path)]))
+    assert found == ["a.md", "keep/k.md"]
+
+
+def test_discover_survives_a_symlink_loop(tmp_path: Path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("x\n")
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    found = [t.path.name for t in discover([str(tmp_path)])]
+    assert found.count("a.md") <= 2 and "a.md" in found
+
+
+@pytest.mark.parametrize(
+    ("path", "globs", "expected"),
+    [
+        ("drafts/a.md", ["drafts/**"], True),
+        ("x/drafts/a.md", ["drafts"], True),
+        ("news/a.md", ["archive/**"], False),
+        ("a.md", ["*.md"], True),
+    ],
+)
+def test_path_globs(path, globs, expected):
+    assert matches_any(path, globs) is expected
+
+
+def test_disclosure_after_the_link_does_not_count():
+    text = "[x](https://amzn.to/3abc)\n\nWe earn a commission from links on this page.\n"
+    assert [f.rule for f in lint_text(text, POLICY) if "disclosure" in f.rule] == [
+        "affiliate-disclosure-missing"
+    ]
+
+
+def test_disclosure_in_front_matter_counts():
+    text = "---\ndisclosure: true\n---\n\n[x](https://amzn.to/3abc)\n"
+    assert not [f for f in lint_text(text, POLICY) if "disclosure" in f.rule]
+
+
+def test_density_per_words_and_stacking_measures():
+    prose = " ".join(["word"] * 400)
+    units = '\n\n<ins class="adsbygoogle" data-ad-slot="1"></ins>\n\n'
+    text = prose + (units + "More prose here.") * 4
+    messages = [f.message for f in lint_text(text, POLICY) if f.rule == "ad-density"]
+    # 4 units in ~410 words is 9.7 per 1,000 (limit 6) and 4 of 9 blocks (limit 30%).
+    assert any("per 1,000 words" in m and "limit 6" in m for m in messages), messages
+    assert any("4 of 9 blocks" in m and "limit 30%" in m for m in messages), messages
+    assert not any("stacked" in m for m in messages), messages

@@ -6,8 +6,11 @@ strings and records, so `lint_text` gives tests the exact path the CLI takes.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from adlint.directives import suppression_reason, suppressions
@@ -17,11 +20,14 @@ from adlint.errors import ParseError
 from adlint.finding import Finding, Hit
 from adlint.kinds import RuleContext
 from adlint.parse import parse_bytes, parse_text
+from adlint.pattern import PatternTimeout
 from adlint.policy import Policy, Rule
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are reported, not parsed: articles are kilobytes, and memory must stay flat."""
 MAX_SNIPPET = 200
+GAVE_UP = "gave_up"
+"""Hit data key of a rule that could not finish a file; its reason becomes the message."""
 
 
 class _Fields(dict):  # type: ignore[type-arg]
@@ -52,10 +58,7 @@ class FileResult:
 def read_document(target: Target) -> Document:
     """Read and parse one file; unreadable files become a Document holding only a problem."""
     try:
-        size = target.path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        data = target.path.read_bytes()
+        data = read_article_bytes(target.path)
         return parse_bytes(target.display, data)
     except FileNotFoundError:
         return _problem_document(target.display, "file not found")
@@ -69,6 +72,27 @@ def read_document(target: Target) -> Document:
         return _problem_document(target.display, error.reason)
     except RecursionError:
         return _problem_document(target.display, "document is nested too deeply to parse")
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """Read at most MAX_FILE_BYTES from a regular file.
+
+    FIFOs, sockets and devices are refused (reading `/dev/zero` never ends, a FIFO blocks
+    for ever): the file is opened non-blocking and judged by `fstat` on the open handle, so
+    swapping the path between a check and the open changes nothing. The read is bounded
+    even if the file grows after the size check.
+    """
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError("not a regular file (a FIFO, socket or device); not read")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    return data
 
 
 def _problem_document(path: str, reason: str) -> Document:
@@ -113,7 +137,9 @@ def _safe_hits(rule: Rule, document: Document, context: RuleContext) -> Iterator
     try:
         yield from rule.kind.check(document, context)
     except RecursionError:
-        yield Hit(0, 0, {"reason": f"rule {rule.id} gave up: document nested too deeply"})
+        yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up: document nested too deeply"})
+    except PatternTimeout as timeout:
+        yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up on this file: {timeout}"})
 
 
 def stamp(rule: Rule, hit: Hit, document: Document) -> Finding:
@@ -131,7 +157,7 @@ def stamp(rule: Rule, hit: Hit, document: Document) -> Finding:
         end_column=end_column,
         rule=rule.id,
         severity=rule.severity,
-        message=render_message(rule.message, hit.data),
+        message=hit.data.get(GAVE_UP) or render_message(rule.message, hit.data),
         data={k: v for k, v in hit.data.items() if v is not None},
         snippet=document.text[hit.start : min(end, hit.start + MAX_SNIPPET)],
     )

@@ -8,7 +8,6 @@ while checking links is seconds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from adlint.engine import lint_document, read_document
 from adlint.finding import Finding
 from adlint.kinds import RuleContext
 from adlint.links import LinkOptions, LinkStatus, check_urls, normalise_url
+from adlint.pattern import PatternTimeout, SafePattern, compile_pattern
 from adlint.policy import Policy, Rule
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
@@ -59,7 +59,11 @@ def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Ite
     for rule in rules:
         select = rule.kind.select
         for element in document.candidates(select.tags):
-            if element.url and select.match(element, context) is not None:
+            try:
+                selected = element.url and select.match(element, context) is not None
+            except PatternTimeout:
+                selected = False  # the lint pass reports the timeout for this rule and file
+            if selected:
                 yield element.url
 
 
@@ -93,6 +97,14 @@ def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
     return LinkStatus(url, "broken", None, f"no such file: {display_path(candidate)}")
 
 
+def _excluded(url: str, patterns: tuple[SafePattern, ...]) -> bool:
+    """A pattern that runs past its time limit counts as a match: skip, never hang."""
+    try:
+        return any(p.search(url) for p in patterns)
+    except PatternTimeout:
+        return True
+
+
 def document_statuses(
     document: Document,
     target: Target,
@@ -100,7 +112,7 @@ def document_statuses(
     policy: Policy,
     checked: Mapping[str, LinkStatus],
     site_root: Path,
-    exclude: Iterable[re.Pattern[str]] = (),
+    exclude: Iterable[SafePattern] = (),
 ) -> dict[str, LinkStatus]:
     """Map each URL as written in this document to its status.
 
@@ -115,7 +127,7 @@ def document_statuses(
             normalised = normalise_url(url)
             if normalised is not None and normalised in checked:
                 statuses[url] = checked[normalised]
-        elif is_local(url) and not any(p.search(url) for p in patterns):
+        elif is_local(url) and not _excluded(url, patterns):
             statuses[url] = local_status(url, target.path, site_root)
     return statuses
 
@@ -127,7 +139,7 @@ def run_link_phase(
     unique, _ = collect_web_urls(targets, policy)
     checked = check_urls(unique, settings.options, progress=settings.progress) if unique else {}
     site_root = settings.site_root or Path.cwd()
-    exclude = [re.compile(pattern) for pattern in settings.options.exclude]
+    exclude = [compile_pattern(pattern) for pattern in settings.options.exclude]
     findings: list[Finding] = []
     for target in again:
         document = read_document(target)

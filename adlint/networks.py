@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from adlint.errors import PolicyError
-from adlint.pattern import UnsafePattern, compile_pattern
+from adlint.pattern import SafePattern, UnsafePattern, compile_pattern
 from adlint.urls import UrlParts, split
 from adlint.yamlfile import LineDict, YamlError, load_yaml
 
@@ -83,8 +83,8 @@ class Matcher:
     """One URL shape of a network; `hosts` is empty for a host-agnostic matcher."""
 
     hosts: tuple[str, ...]
-    path: re.Pattern[str] | None
-    query: tuple[tuple[str, re.Pattern[str] | None], ...]
+    path: SafePattern | None
+    query: tuple[tuple[str, SafePattern | None], ...]
     ignore_param_case: bool
     id_from: tuple[Source, ...]
     dest_from: tuple[Source, ...]
@@ -418,7 +418,7 @@ def _parse_hosts(where: _Where, value: Any) -> tuple[str, ...]:
     return tuple(hosts)
 
 
-def _parse_query(where: _Where, value: Any) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
+def _parse_query(where: _Where, value: Any) -> tuple[tuple[str, SafePattern | None], ...]:
     if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
         return tuple((name, None) for name in value)
     if isinstance(value, LineDict) and value:
@@ -456,7 +456,7 @@ def _parse_sources(
     return tuple(sources)
 
 
-def _compile(where: _Where, pattern: Any, key: str) -> re.Pattern[str]:
+def _compile(where: _Where, pattern: Any, key: str) -> SafePattern:
     """Compile a catalogue regex, refusing ones that could backtrack for ever."""
     if not isinstance(pattern, str) or not pattern:
         raise where.error("must be a non-empty regex string", key=key)

@@ -1,15 +1,22 @@
 """Compile regular expressions from untrusted policies so they cannot hang a run.
 
 Python's `re` backtracks, so a pattern like `(a+)+$` takes exponential time on a crafted
-article. Rather than add a second regex engine, we reject the constructs that cause it:
-an unbounded repeat nested inside another unbounded repeat, and backreferences. Inputs are
-also bounded by the callers (URLs, element text and prose slices have size caps).
+article, and `.*.*.*=.*X` polynomial time that is just as fatal on an 8 KB URL. Two layers:
+
+1. At load time, reject the constructs that cause it and that no policy needs (an unbounded
+   repeat nested inside another, backreferences), so the author gets `file:line: key` at once.
+2. Static checks cannot catch everything (`(a|a)*c`, `(.*,){12}X`), so every match runs on
+   the `regex` engine (same syntax as `re`, validated with `re` first) with a time limit:
+   a match that runs past `MATCH_TIMEOUT` raises `PatternTimeout`, which the engine turns
+   into a finding for that rule and file instead of a hang. Callers also cap input sizes.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+import regex
 
 try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -23,15 +30,80 @@ _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
 MAX_PATTERN = 2000
 
 
+MATCH_TIMEOUT = 0.5
+"""Seconds one search may take; honest patterns on capped inputs need microseconds."""
+
+
 class UnsafePattern(ValueError):
     """The pattern is valid but could backtrack catastrophically."""
 
 
-def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+class PatternTimeout(Exception):
+    """A policy pattern ran past MATCH_TIMEOUT on some input."""
+
+    def __init__(self, pattern: str, *, disabled: bool = False) -> None:
+        reason = (
+            f"pattern {pattern!r} is disabled after {MAX_TIMEOUTS} timeouts"
+            if disabled
+            else f"pattern {pattern!r} took longer than {MATCH_TIMEOUT:g} s"
+        )
+        super().__init__(reason)
+        self.pattern = pattern
+
+
+MAX_TIMEOUTS = 3
+"""After this many timeouts a pattern fails at once: one hostile pattern must not cost
+half a second on each of a hundred thousand files."""
+
+
+class SafePattern:
+    """A compiled policy pattern whose every match is time-limited.
+
+    Offers the part of `re.Pattern`'s interface adlint uses; match objects are the `regex`
+    module's, which have the same `group`, `groupdict`, `start`, `end` and `span`.
+    """
+
+    __slots__ = ("pattern", "groupindex", "_compiled", "_timeouts")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.groupindex = re.compile(pattern, flags).groupindex
+        self._compiled = regex.compile(pattern, flags | regex.VERSION0)
+        self._timeouts = 0
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._run(self._compiled.search, text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._run(self._compiled.match, text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._run(self._compiled.fullmatch, text, pos, endpos)
+
+    def _run(self, method: Any, text: str, pos: int, endpos: int | None) -> Any:
+        if self._timeouts >= MAX_TIMEOUTS:
+            raise PatternTimeout(self.pattern, disabled=True)
+        try:
+            return method(text, pos, endpos, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            self._timeouts += 1
+            raise PatternTimeout(self.pattern) from None
+
+    def __repr__(self) -> str:
+        return f"SafePattern({self.pattern!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SafePattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+
+def compile_pattern(pattern: str, flags: int = 0) -> SafePattern:
     """Compile `pattern`, raising re.error for bad syntax and UnsafePattern for risky ones."""
     if len(pattern) > MAX_PATTERN:
         raise UnsafePattern(f"pattern is longer than {MAX_PATTERN} characters")
-    compiled = re.compile(pattern, flags)
+    compiled = SafePattern(pattern, flags)
     _check(sre_parse.parse(pattern, flags))
     return compiled
 

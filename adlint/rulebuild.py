@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.kinds import kinds
-from adlint.pattern import UnsafePattern, compile_pattern
+from adlint.pattern import SafePattern, UnsafePattern, compile_pattern
 from adlint.select import Selector, SelectorError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _selector(value: Any, key: str) -> Selector:
         raise _Bad(str(error), error.key) from None
 
 
-def _pattern(value: Any, key: str) -> re.Pattern[str]:
+def _pattern(value: Any, key: str) -> SafePattern:
     if not isinstance(value, str):
         raise _Bad("must be a regular expression string", key)
     try:
@@ -85,7 +85,7 @@ def _front_matter(value: Any, key: str) -> dict[str, Any]:
 
 CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
     "Selector": _selector,
-    "re.Pattern[str] | None": _pattern,
+    "SafePattern | None": _pattern,
     "str": _string,
     "str | None": _string,
     "float | None": _number,

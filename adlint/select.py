@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 from adlint import urls
 from adlint.document import Document, Element
-from adlint.pattern import UnsafePattern, compile_pattern
+from adlint.pattern import SafePattern, UnsafePattern, compile_pattern
 
 Captured = dict[str, Any]
 Predicate = Callable[[Element, "MatchContext", Captured], bool]
@@ -147,7 +147,7 @@ def _strings(value: Any, key: str) -> tuple[str, ...]:
     return tuple(str(item) for item in items)
 
 
-def _regex(value: Any, key: str) -> re.Pattern[str]:
+def _regex(value: Any, key: str) -> SafePattern:
     if not isinstance(value, str):
         raise SelectorError(key, "must be a regular expression string")
     try:

@@ -12,6 +12,10 @@ import yaml
 
 MAX_YAML = 5 * 1024 * 1024
 """Policy and catalogue files larger than this are refused (no policy needs it)."""
+MAX_EXPANDED_NODES = 100_000
+"""Nodes a document may have once aliases are expanded. Aliases are shared references when
+loaded, but everything that walks a policy (validation, merging, selectors) sees each use:
+nine levels of nine `*alias`es ("billion laughs") are 387 million selectors."""
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -66,8 +70,13 @@ def load_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise YamlError with a line number."""
     if len(text) > MAX_YAML:
         raise YamlError(f"file is larger than {MAX_YAML // (1024 * 1024)} MB", 1)
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -77,3 +86,52 @@ def load_yaml(text: str) -> Any:
         raise YamlError(f"YAML error: {error}", 1) from None
     except RecursionError:
         raise YamlError("YAML nesting is too deep", 1) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse alias bombs and recursive aliases before anything is constructed.
+
+    Sizes are computed once per distinct node (post-order, no recursion), so the check is
+    linear in the file however large the expansion it detects.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_EXPANDED_NODES:
+                raise YamlError(
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes",
+                    node.start_mark.line + 1,
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise YamlError(
+                "recursive alias (a node that contains itself)", node.start_mark.line + 1
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) not in sizes:
+                if id(child) in on_path:
+                    raise YamlError(
+                        "recursive alias (a node that contains itself)",
+                        child.start_mark.line + 1,
+                    )
+                stack.append((child, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

@@ -14,6 +14,7 @@ from typing import Any
 from adlint.errors import PolicyError
 from adlint.linkphase import LinkSettings
 from adlint.links import LinkOptions, parse_accept
+from adlint.pattern import UnsafePattern, compile_pattern
 from adlint.policy import Policy
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
@@ -199,9 +200,11 @@ def _convert(kind: str, value: Any, base: Path) -> Any:
 
 def _compile(pattern: str) -> None:
     try:
-        re.compile(pattern)
+        compile_pattern(pattern)
     except re.error as error:
         raise ValueError(f"exclude pattern {pattern!r} is not a valid regex: {error}") from None
+    except UnsafePattern as error:
+        raise ValueError(f"exclude pattern {pattern!r} is unsafe: {error}") from None
 
 
 def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:

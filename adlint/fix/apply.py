@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adlint.discover import Target
-from adlint.engine import lint_document
+from adlint.engine import lint_document, read_article_bytes
+from adlint.errors import ParseError
 from adlint.finding import Finding
 from adlint.fix.actions import FixAction, parse_fix
 from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
 from adlint.parse import parse_text
-from adlint.parse.source import _BOMS, decode
+from adlint.parse.source import _BOMS, _utf16_without_bom, decode
 from adlint.policy import Policy
 
 
@@ -43,9 +44,12 @@ class FixResult:
 
 
 def _encoding(data: bytes) -> tuple[bytes, str]:
+    """The BOM and encoding to write back: the file keeps the encoding it was read in."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return bom, encoding
+    if b"\x00" in data:
+        return b"", _utf16_without_bom(data) or "utf-8"
     return b"", "utf-8"
 
 
@@ -79,9 +83,9 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 def plan(target: Target, policy: Policy) -> FixResult | None:
     """Compute the fixes for one file; None when it cannot be fixed safely (e.g. bad UTF-8)."""
     try:
-        data = target.path.read_bytes()
+        data = read_article_bytes(target.path)
         text, problem = decode(data)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ParseError):
         return None
     if problem:
         return None  # re-encoding replaced bytes would change the file outside any fix
@@ -114,7 +118,7 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
 
 def write(target: Target, result: FixResult) -> None:
     """Replace the file atomically (temp file in the same directory, then rename)."""
-    data = target.path.read_bytes()
+    data = read_article_bytes(target.path)
     bom, encoding = _encoding(data)
     payload = bom + result.fixed.encode(encoding)
     mode = target.path.stat().st_mode

@@ -29,7 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -37,6 +36,7 @@ from typing import Any, ClassVar
 from adlint.document import Document, Element
 from adlint.finding import Hit
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.pattern import SafePattern
 from adlint.select import Captured, Selector
 
 MAX_PROSE = 2_000_000
@@ -48,7 +48,7 @@ class Require:
     """Flag elements matching `select` that have no evidence (before them)."""
 
     select: Selector
-    text: re.Pattern[str] | None = None
+    text: SafePattern | None = None
     front_matter: Mapping[str, Any] = field(default_factory=dict)
     where: str = "before"
     per: str = "document"
@@ -90,7 +90,7 @@ class Require:
             if value is None or value is False:
                 continue
             if expected is True or (
-                isinstance(expected, re.Pattern) and expected.search(str(value)[:10000])
+                isinstance(expected, SafePattern) and expected.search(str(value)[:10000])
             ):
                 return True
         return False

@@ -14,7 +14,7 @@ from adlint.parse.builder import DocumentBuilder
 from adlint.parse.frontmatter import blank_front_matter, split_front_matter
 from adlint.parse.html import HtmlFeeder
 from adlint.parse.markdown import MarkdownWalker
-from adlint.parse.source import decode
+from adlint.parse.source import NUL_PROBLEM, decode
 
 MARKDOWN_SUFFIXES = frozenset((".md", ".markdown", ".mdx", ".mkd", ".mdown"))
 HTML_SUFFIXES = frozenset((".html", ".htm", ".xhtml"))
@@ -43,7 +43,8 @@ def parse_bytes(path: str, data: bytes, *, format: str | None = None) -> Documen
     text, problem = decode(data)
     document = parse_text(path, text, format=format)
     if problem:
-        start = max(text.find("\ufffd"), 0)
+        marker = "\x00" if problem.startswith(NUL_PROBLEM) else "\ufffd"
+        start = max(text.find(marker), 0)
         document = replace(document, problems=(Problem(start, problem), *document.problems))
     return document
 

@@ -27,9 +27,10 @@ _ANY_NEWLINE = re.compile(r"\r\n?")
 def decode(data: bytes) -> tuple[str, str | None]:
     """Return (text, problem). A BOM selects the encoding and is dropped from the text.
 
-    Raises ParseError for binary files (NUL bytes without a UTF-16/32 BOM). Text that is not
-    valid UTF-8 is decoded with replacement characters so the rest can still be linted,
-    and the problem names the first bad byte.
+    Text that is not valid UTF-8 is decoded with replacement characters so the rest can
+    still be linted, and the problem names the first bad byte. NUL bytes mean UTF-16 without
+    a BOM (recognised by its pattern of zero bytes), a stray NUL in otherwise valid UTF-8
+    (linted, and reported), or a binary file: only then is ParseError raised.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -37,12 +38,51 @@ def decode(data: bytes) -> tuple[str, str | None]:
                 return data[len(bom) :].decode(encoding), None
             except UnicodeDecodeError as error:
                 return data[len(bom) :].decode(encoding, "replace"), _describe(error)
-    if b"\x00" in data[:8192]:
-        raise ParseError("binary file (NUL bytes); not an article")
+    if b"\x00" in data:
+        return _decode_with_nul(data)
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
         return data.decode("utf-8", "replace"), _describe(error)
+
+
+NUL_PROBLEM = "contains NUL bytes"
+_BINARY_CONTROLS = tuple(bytes([b]) for b in (*range(0, 9), *range(14, 27), *range(28, 32)))
+"""C0 controls that text never has (tab, newlines, form feed and ESC excepted)."""
+
+
+def _decode_with_nul(data: bytes) -> tuple[str, str | None]:
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), None
+        except UnicodeDecodeError as error:
+            return data.decode(utf16, "replace"), _describe(error)
+    binary = ParseError("binary file (NUL bytes, not UTF-8 or UTF-16 text); not an article")
+    sample = data[:8192]
+    controls = sum(sample.count(byte) for byte in _BINARY_CONTROLS)
+    if controls > max(1, len(sample) // 100):
+        raise binary
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise binary from None
+    return text, f"{NUL_PROBLEM} (first at byte offset {data.index(0)})"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """`utf-16-le`/`-be` when the zero bytes fall on one parity, as in mostly-ASCII UTF-16."""
+    sample = data[:4096]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    odd_zeros = sample[1::2].count(0)
+    even_zeros = sample[0::2].count(0)
+    half = len(sample) // 2
+    if odd_zeros >= 0.6 * half and even_zeros <= 0.05 * half:
+        return "utf-16-le"
+    if even_zeros >= 0.6 * half and odd_zeros <= 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _describe(error: UnicodeDecodeError) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adlint import urls
@@ -55,12 +55,22 @@ class MatchContext:
     document: Document
     sites: tuple[str, ...]
     catalogue: Classifier | None
+    _affiliates: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def affiliate(self, url: str) -> Any:
-        """The network match for a URL, or None (cached per process: links repeat a lot)."""
+        """The network match for a URL, or None.
+
+        Cached per process (links repeat across articles) and per document: several rules
+        ask about each link, and a file with more unique links than the process cache holds
+        would otherwise evict every answer before the next rule asks again.
+        """
         if self.catalogue is None:
             return None
-        return _classify(self.catalogue, url)
+        try:
+            return self._affiliates[url]
+        except KeyError:
+            found = self._affiliates[url] = _classify(self.catalogue, url)
+            return found
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,0 +1,317 @@
+"""Hostile and pathological articles: no exception escapes, nothing is lost, positions hold.
+
+Property tests feed arbitrary text and bytes (and article-shaped text built from the
+constructs parsers find hard) through the same path the CLI takes, and check every finding
+against positions computed here independently of adlint's own line table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from adlint.cli import main
+from adlint.discover import Target
+from adlint.engine import lint_document, lint_target, read_document
+from adlint.finding import Finding
+from adlint.policy import load_default_policy
+
+POLICY = load_default_policy()
+AMAZON = "https://www.amazon.com/dp/B0{:08d}?tag=pub-20"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+FRAGMENTS = [
+    "---\ntitle: x\n---\n",
+    "---\ntitle: [unclosed\n",
+    "[deal](https://www.amazon.com/dp/B01?tag=me-20)",
+    "[short](https://amzn.to/3abc)",
+    '<a href="https://click.linksynergy.com/deeplink?id=AbC&murl=x">r</a>',
+    '<a href="https://example.com/x" rel="nofollow">plain</a>',
+    '<img src="https://px.example/i.gif" width="1" height="1">',
+    '<img src="https://t.co/p.gif" style="display:none">',
+    '<ins class="adsbygoogle" data-ad-client="ca-pub-1234567890123456"></ins>',
+    "<script async src='https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js'>",
+    "</script>",
+    "<!-- adlint-disable -->",
+    "<!-- adlint-disable-next-line affiliate-link -- ok -->",
+    "<!--",
+    "-->",
+    "```\n",
+    "`code [x](https://amzn.to/c)`",
+    "    indented [x](https://amzn.to/i)\n",
+    "<div hidden>",
+    "</div>",
+    "<a href='",
+    '"',
+    "<",
+    ">",
+    "[ref]: https://www.amazon.com/dp/R?tag=ref-20\n",
+    "[ref]",
+    "<https://www.amazon.com/dp/A?tag=auto-20>",
+    "https://www.amazon.com/dp/B?tag=bare-20",
+    "> quote ",
+    "- item ",
+    "| a | b |\n|---|---|\n",
+    "We earn a commission from purchases. ",
+    "\u00e9\u4e2d\U0001f600",
+    "\t",
+    "\x00",
+    "\ufeff",
+    "\u2028",
+    "\\",
+    "&amp;&#x27;&bogus;",
+]
+NEWLINES = ["\n", "\r\n", "\r"]
+
+
+def reference_lines(text: str) -> list[str]:
+    """The file's lines as an editor shows them (`\\r\\n`, `\\r` and `\\n` end a line)."""
+    return _LINE_BREAK.split(text)
+
+
+def offset_of(lines: list[str], text: str, line: int, column: int) -> int:
+    """The offset of a 1-based (line, column), computed without adlint's line table."""
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    return starts[line - 1] + column - 1
+
+
+def assert_positions_valid(text: str, findings: list[Finding]) -> None:
+    lines = reference_lines(text)
+    for finding in findings:
+        where = f"{finding.rule} at {finding.line}:{finding.column}"
+        assert 1 <= finding.line <= len(lines), where
+        assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1, where
+        assert 1 <= finding.end_line <= len(lines), where
+        assert 1 <= finding.end_column <= len(lines[finding.end_line - 1]) + 1, where
+        assert (finding.end_line, finding.end_column) >= (finding.line, finding.column), where
+        if finding.snippet:
+            start = offset_of(lines, text, finding.line, finding.column)
+            assert text[start : start + len(finding.snippet)] == finding.snippet, where
+
+
+def lint_bytes(factory: pytest.TempPathFactory, name: str, data: bytes) -> list[Finding]:
+    """Lint real file bytes the way the CLI does and check every finding's position; a file
+    that cannot be parsed at all must come back as exactly one parse-error."""
+    path = factory.mktemp("article") / name
+    path.write_bytes(data)
+    target = Target(path, name)
+    document = read_document(target)
+    findings = lint_document(document, POLICY.rules_for(name), POLICY)
+    assert findings == lint_target(target, POLICY)
+    if document.format == "unknown":
+        assert [f.rule for f in findings] == ["parse-error"]
+    assert_positions_valid(document.text, findings)
+    return findings
+
+
+article_text = st.builds(
+    lambda parts, newline: "".join(parts).replace("\n", newline),
+    st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=40),
+    st.sampled_from(NEWLINES),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=article_text, suffix=st.sampled_from(["article.md", "page.html", "notes.txt"]))
+@example(text="<a href='https://amzn.to/x?tag=a-20'>\r\nx</a>\r", suffix="page.html")
+@example(text="---\r\ntitle: x\r\n---\r\n[d](https://amzn.to/3?tag=t-20)", suffix="a.md")
+def test_article_shaped_text_never_raises_and_positions_hold(
+    text: str, suffix: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    lint_bytes(tmp_path_factory, suffix, text.encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=400))
+@example(data=b"\xff\xfe" + "[x](https://amzn.to/a?tag=u-20)".encode("utf-16-le"))
+@example(data=b"\x00\x01\x02\x03binary")
+def test_arbitrary_bytes_give_findings_or_a_parse_error(
+    data: bytes, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    lint_bytes(tmp_path_factory, "input.md", data)
+
+
+@settings(max_examples=25, deadline=None)
+@given(contents=st.lists(st.binary(max_size=200) | article_text.map(str.encode), min_size=1,
+                         max_size=6))  # fmt: skip
+def test_every_file_of_a_run_is_accounted_for(
+    contents: list[bytes], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    site = tmp_path_factory.mktemp("site")
+    for index, data in enumerate(contents):
+        (site / f"{index}.md").write_bytes(data)
+    out = site / "report.json"
+    code = main(["check", str(site), "--format", "json", "-o", str(out), "-j1", "--no-config"])
+    assert code in (0, 1)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["summary"]["files"] == len(contents)
+
+
+# --- pathological files, each through the real command in its own process -------------
+
+
+def run_check(tmp_path: Path, name: str, data: bytes, *extra: str) -> dict:
+    """Lint one file in a fresh process; the timeout is a hang detector, not a speed test."""
+    article = tmp_path / name
+    article.write_bytes(data)
+    out = tmp_path / "out.json"
+    command = [sys.executable, "-m", "adlint", "check", name, "--format", "json", "-o", "out.json"]
+    result = subprocess.run(
+        [*command[:5], *extra, *command[5:], "-j1", "--no-config"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def by_rule(report: dict, rule: str) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == rule]
+
+
+def test_100000_links_in_one_file_are_all_reported(tmp_path: Path) -> None:
+    lines = [f'<p><a href="{AMAZON.format(i)}">deal {i}</a></p>' for i in range(100_000)]
+    report = run_check(tmp_path, "many.html", "\n".join(lines).encode())
+    links = by_rule(report, "affiliate-link")
+    assert len(links) == 100_000
+    assert (links[0]["line"], links[0]["column"]) == (1, 13)
+    assert (links[-1]["line"], links[-1]["column"]) == (100_000, 13)
+    assert links[-1]["data"]["affiliate_id"] == "pub-20"
+    assert len(by_rule(report, "affiliate-rel-missing")) == 100_000
+
+
+def test_200000_nested_elements(tmp_path: Path) -> None:
+    depth = 200_000
+    html = "<div>" * depth + f'<a href="{AMAZON.format(7)}">x</a>' + "</div>" * depth
+    report = run_check(tmp_path, "deep.html", html.encode())
+    [link] = by_rule(report, "affiliate-link")
+    assert (link["line"], link["column"]) == (1, 5 * depth + 10)
+
+
+def test_200000_nested_markdown_quotes_and_lists(tmp_path: Path) -> None:
+    text = (
+        ">" * 200_000
+        + " [q](https://amzn.to/q?tag=deep-20)\n"
+        + "".join("  " * i + "- item\n" for i in range(3000))
+    )
+    report = run_check(tmp_path, "deep.md", text.encode())
+    parse_errors = by_rule(report, "parse-error")
+    links = by_rule(report, "affiliate-link")
+    # A parser may give up on absurd nesting, but then it must say so: never silence.
+    assert links or parse_errors
+    for link in links:
+        assert (link["line"], link["column"]) == (1, 200_006)  # after "> [q]("
+
+
+def test_50_mb_file_is_linted_completely(tmp_path: Path) -> None:
+    paragraph = "Some prose about products, with enough words to count as real content. " * 14
+    block = (
+        "## A section\n\n" + (paragraph + "\n\n") * 50 + '<a href="{url}">buy</a>\n\n'
+        '<img src="https://px.example.com/i.gif" width="1" height="1">\n\n'
+        '<ins class="adsbygoogle" data-ad-client="ca-pub-1234567890123456"></ins>\n\n'
+    )
+    count = 50 * 1024 * 1024 // len(block) + 1
+    data = "".join(block.format(url=AMAZON.format(i)) for i in range(count)).encode()
+    assert len(data) > 50 * 1024 * 1024
+    report = run_check(tmp_path, "huge.md", data)
+    links = by_rule(report, "affiliate-link")
+    assert len(links) == count
+    assert len(by_rule(report, "tracking-pixel")) == count
+    assert len(by_rule(report, "ad-unit")) == count
+    lines_per_block = block.count("\n")
+    assert (links[-1]["line"], links[-1]["column"]) == ((count - 1) * lines_per_block + 103, 10)
+
+
+def test_very_long_line(tmp_path: Path) -> None:
+    prefix = "word " * 2_000_000
+    report = run_check(tmp_path, "long.md", f"{prefix}[x]({AMAZON.format(1)})\n".encode())
+    [link] = by_rule(report, "affiliate-link")
+    assert (link["line"], link["column"]) == (1, len(prefix) + 5)
+
+
+def test_files_over_the_size_cap_are_reported_not_read(tmp_path: Path) -> None:
+    with open(tmp_path / "giant.md", "wb") as stream:
+        stream.truncate(65 * 1024 * 1024)  # sparse: no real disk use
+    report = run_check(tmp_path, "other.md", b"fine\n", "giant.md")
+    [error] = by_rule(report, "parse-error")
+    assert error["path"] == "giant.md" and "larger than 64 MB" in error["message"]
+    assert report["summary"]["files"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("empty.md", b"", []),
+        ("bom.md", b"\xef\xbb\xbf---\ntitle: t\n---\n[x](https://amzn.to/b?tag=b-20)\n",
+         [("affiliate-link", 4, 5)]),
+        ("utf16le.md", "\ufeff---\ntitle: t\n---\n\n[x](https://amzn.to/c?tag=c-20)\n"
+         .encode("utf-16-le"), [("affiliate-link", 5, 5)]),
+        ("utf16be.md", "\ufeff[x](https://amzn.to/d?tag=d-20)\n".encode("utf-16-be"),
+         [("affiliate-link", 1, 5)]),
+        ("utf16-no-bom.md", "a\n[x](https://amzn.to/e?tag=e-20)\n".encode("utf-16-le"),
+         [("affiliate-link", 2, 5)]),
+        ("crlf.md", b"a\r\n\r\n[x](https://amzn.to/f?tag=f-20)\r\n", [("affiliate-link", 3, 5)]),
+        ("cr.md", b"a\r\rb\r[x](https://amzn.to/g?tag=g-20)\r", [("affiliate-link", 4, 5)]),
+        ("mixed.md", b"a\r\nb\rc\n[x](https://amzn.to/h?tag=h-20)", [("affiliate-link", 4, 5)]),
+        ("nul.md", b"ab\x00c\n[x](https://amzn.to/i?tag=i-20)\n",
+         [("parse-error", 1, 3), ("affiliate-link", 2, 5)]),
+        ("latin1.md", b"caf\xe9\n[x](https://amzn.to/j?tag=j-20)\n",
+         [("parse-error", 1, 4), ("affiliate-link", 2, 5)]),
+        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", [("parse-error", 1, 1)]),
+        ("unclosed-attr.html", b'<a href="' + b"x" * 1_000_000, []),
+        ("unclosed-comment.html", b"<!--" + b"-" * 1_000_000, []),
+        ("unclosed-fence.md", b"```\n" + b"[x](https://amzn.to/k?tag=k-20)\n" * 1000, []),
+        ("brackets.md", b"[" * 100_000 + b"x" + b"]" * 100_000, []),
+        ("backticks.md", b"`" * 100_000 + b"x", []),
+    ],
+)  # fmt: skip
+def test_awkward_files(tmp_path: Path, name: str, data: bytes, expected: list) -> None:
+    report = run_check(tmp_path, name, data)
+    found = [
+        (f["rule"], f["line"], f["column"])
+        for f in report["findings"]
+        if f["rule"] in ("affiliate-link", "parse-error")
+    ]
+    assert found == expected
+    assert report["summary"]["files"] == 1
+
+
+# --- directory walks and special files ---------------------------------------------------
+
+
+def test_walk_survives_loops_fifos_and_dangling_links(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "loop").symlink_to(site / "a")
+    (site / "a" / "b" / "post.md").write_text(f"[x]({AMAZON.format(3)})\n")
+    (site / "dangling.md").symlink_to(site / "nowhere.md")
+    os.mkfifo(site / "pipe.md")
+    out = tmp_path / "out.json"
+    code = main(["check", str(site), "--format", "json", "-o", str(out), "-j1", "--no-config"])
+    report = json.loads(out.read_text())
+    errors = {Path(f["path"]).name: f["message"] for f in by_rule(report, "parse-error")}
+    assert code == 1
+    assert "not a regular file" in errors["pipe.md"]
+    assert "not found" in errors["dangling.md"]
+    posts = {f["path"] for f in by_rule(report, "affiliate-link")}
+    assert [Path(p).name for p in posts] == ["post.md"]  # reached once, loop not followed
+
+
+def test_a_fifo_named_on_the_command_line_does_not_block(tmp_path: Path, capsys) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "ok.md").write_text(f"[x]({AMAZON.format(4)})\n")
+    report = run_check(tmp_path, "ok.md", (tmp_path / "ok.md").read_bytes(), "pipe.md")
+    assert [f["path"] for f in by_rule(report, "parse-error")] == ["pipe.md"]
+    assert [f["path"] for f in by_rule(report, "affiliate-link")] == ["ok.md"]

@@ -168,6 +168,11 @@ def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | No
             raise PolicyError(
                 str(error), path=path, line=_line(config, key, line), key=f"links.{key}"
             ) from None
+    for pattern in getattr(args, "exclude", None) or ():
+        try:
+            _compile(pattern)
+        except ValueError as error:
+            raise PolicyError(str(error), key="--exclude") from None
     enabled = args.check_links or values.get("check") or policy.settings.get("check_links")
     if not enabled:
         return None

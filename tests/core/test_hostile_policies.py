@@ -1,0 +1,153 @@
+"""Policies from strangers (a fork's .adlint.yaml): no code runs, no hang, exit 2 with a place.
+
+The run-time regex limit is proven with a pattern the load-time check accepts but that
+takes polynomial time on a long URL; every test also runs under a subprocess timeout that
+only detects hangs (it is far above what the run needs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adlint.pattern import MAX_TIMEOUTS, PatternTimeout, UnsafePattern, compile_pattern
+
+ROOT = Path(__file__).resolve().parents[2]
+SLOW_BUT_ACCEPTED = ".*.*.*.*=.*.*.*.*X"
+HOSTILE_URL = "https://example.com/?" + "a=" * 3000
+
+
+def adlint(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adlint", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def user_rule(select: str) -> str:
+    return (
+        "rules:\n"
+        "  user-rule:\n"
+        "    kind: match\n"
+        "    severity: warning\n"
+        "    message: user rule hit\n"
+        f"    select: {select}\n"
+    )
+
+
+def alias_bomb(levels: int) -> str:
+    """Each level is a selector holding nine references to the level below."""
+    lines = ["rules:"]
+    for level in range(levels):
+        inner = "{tag: a}" if level == 0 else "{any: [" + ", ".join([f"*s{level - 1}"] * 9) + "]}"
+        lines += [
+            f"  r{level}:",
+            "    kind: match",
+            "    severity: info",
+            "    message: m",
+            f"    select: &s{level} {inner}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            "rules: !!python/object/apply:os.mkdir ['PWNED']\n",
+            "policy.yaml:1: YAML syntax error: could not determine a constructor",
+        ),
+        ("x: !!python/name:os.system\n", "policy.yaml:1: YAML syntax error"),
+        (alias_bomb(8), "aliases expand to more than 100,000 nodes"),
+        ("a: &a [1, *a]\n", "policy.yaml:1:"),
+        (user_rule("{url: '(x+x+)+y'}"), 'policy.yaml:6: rule "user-rule": key "select.url": '
+         "unsafe regular expression: nested unbounded repetition"),
+        (user_rule("{url: '(a)\\1'}"), 'key "select.url": unsafe regular expression: '
+         "backreferences are not allowed"),
+        (user_rule("{text: '" + "a" * 3000 + "'}"), "pattern is longer than 2000 characters"),
+        ("extends: [policy.yaml]\n", 'policy.yaml:1: key "extends": extends cycle'),
+    ],
+)  # fmt: skip
+def test_hostile_policies_exit_2_with_file_and_line(
+    tmp_path: Path, policy: str, expected: str
+) -> None:
+    (tmp_path / "policy.yaml").write_text(policy)
+    (tmp_path / "a.md").write_text("[x](https://example.com)\n")
+    result = adlint(tmp_path, "check", "a.md", "--policy", "policy.yaml")
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_extends_depth_is_bounded(tmp_path: Path) -> None:
+    for index in range(40):
+        (tmp_path / f"p{index}.yaml").write_text(f"extends: [p{index + 1}.yaml]\n")
+    (tmp_path / "p40.yaml").write_text("rules: {}\n")
+    (tmp_path / "a.md").write_text("text\n")
+    result = adlint(tmp_path, "check", "a.md", "--policy", "p0.yaml")
+    assert result.returncode == 2
+    assert "extends is nested deeper than" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("pattern", [SLOW_BUT_ACCEPTED, "(.*=){8}X", "^(.*?,){30}P", "(=.*){20}X"])
+def test_patterns_static_checks_miss_are_stopped_by_the_time_limit(pattern: str) -> None:
+    compiled = compile_pattern(pattern)  # accepted at load time...
+    with pytest.raises(PatternTimeout, match="took longer than"):
+        compiled.search("a=" * 4000 + "," * 4000)  # ...but cut off when it runs away
+
+
+def test_a_pattern_that_keeps_timing_out_is_disabled() -> None:
+    compiled = compile_pattern(SLOW_BUT_ACCEPTED)
+    for _ in range(MAX_TIMEOUTS):
+        with pytest.raises(PatternTimeout, match="took longer than"):
+            compiled.search("a=" * 4000)
+    with pytest.raises(PatternTimeout, match="disabled after"):
+        compiled.search("a=" * 4000)
+    with pytest.raises(PatternTimeout, match="disabled after"):
+        compiled.search("a=X")  # even harmless input: a disabled pattern fails at once
+
+
+def test_time_limited_rule_gives_up_per_file_and_the_run_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "policy.yaml").write_text(
+        "extends: [adlint:default]\n" + user_rule("{url: '" + SLOW_BUT_ACCEPTED + "'}")
+    )
+    article = (
+        f'<a href="{HOSTILE_URL}">slow</a>\n'
+        '<a href="https://www.amazon.com/dp/B01?tag=mine-20">deal</a>\n'
+    )
+    names = [f"{index}.html" for index in range(5)]
+    for name in names:
+        (tmp_path / name).write_text(article)
+    result = adlint(tmp_path, "check", *names, "--policy", "policy.yaml", "-j1", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    gave_up = [f for f in findings if f["rule"] == "user-rule"]
+    assert [f["path"] for f in gave_up] == names  # one per file, never silent
+    assert all("gave up on this file" in f["message"] for f in gave_up)
+    assert sum("took longer than" in f["message"] for f in gave_up) == MAX_TIMEOUTS
+    assert sum("disabled after" in f["message"] for f in gave_up) == len(names) - MAX_TIMEOUTS
+    # The other rules still ran on every file.
+    links = [f["path"] for f in findings if f["rule"] == "affiliate-link"]
+    assert links == names
+
+
+def test_unsafe_link_exclude_patterns_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("text\n")
+    result = adlint(tmp_path, "check", "a.md", "--exclude", "(a*)*b")
+    assert result.returncode == 2
+    assert "unsafe" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_compile_pattern_refuses_what_it_can_see() -> None:
+    with pytest.raises(UnsafePattern):
+        compile_pattern("([a-z]+)*$")

@@ -88,3 +88,19 @@ def test_default_policy_allows_public_addresses(address: str) -> None:
 def test_literal_address_reads_every_numeric_form(host: str, expected: str | None) -> None:
     parsed = literal_address(host)
     assert (str(parsed) if parsed else None) == expected
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["localhost", "LocalHost", "127.1", "0x7f000001", "017700000001", "0", "[::ffff:7f00:1]",
+     "[0:0:0:0:0:ffff:127.0.0.1]", "[::127.0.0.1]"],
+)  # fmt: skip
+def test_other_spellings_of_this_machine_are_refused(
+    host: str, server: LocalServer, options: LinkOptions
+) -> None:
+    """Names that resolve to loopback and the shorthand forms libc accepts are judged on the
+    address they reach, so none of them gets through."""
+    url = f"http://{host}:{server.port}/admin"
+    [result] = check_urls([url], replace(options, allow_private=False)).values()
+    assert result.verdict == "unsafe" and result.reason.startswith("refused "), result
+    assert result.attempts == 0 and server.count() == 0

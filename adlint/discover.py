@@ -28,11 +28,20 @@ class Target:
 
 
 def display_path(path: Path) -> str:
-    """Relative to the working directory when possible, with forward slashes."""
+    """Relative to the working directory when possible, with forward slashes.
+
+    Bytes of a file name that are not UTF-8 (Python holds them as lone surrogates, PEP 383)
+    are shown as `\\xNN`, like `ls -b`: every output (JSON, SARIF, annotations, reports) must
+    encode the path as UTF-8, and a lone surrogate cannot be.
+    """
     try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
+        shown = path.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    try:
+        return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate not from undecodable bytes (Windows names)
+        return shown.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _GitIgnore:

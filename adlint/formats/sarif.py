@@ -71,11 +71,12 @@ def _first_sentence(text: str) -> str:
 def _lines(path: str) -> tuple[str, ...] | None:
     """The file's lines as adlint decoded them, for UTF-16 column conversion."""
     from adlint.document import line_starts_of
+    from adlint.errors import ParseError
     from adlint.parse.source import decode
 
     try:
         text, _ = decode(Path(path).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, ParseError):  # a binary file is a parse-error finding
         return None
     starts = line_starts_of(text)
     ends = (*starts[1:], len(text))
@@ -104,7 +105,9 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any
             {
                 "physicalLocation": {
                     "artifactLocation": {
-                        "uri": quote(finding.path.replace("\\", "/")),
+                        # Display paths are POSIX already; on POSIX a `\\` is part of
+                        # a file name, so it is percent-encoded, never turned into `/`.
+                        "uri": quote(finding.path),
                         "uriBaseId": "%SRCROOT%",
                     },
                     "region": {

@@ -17,6 +17,7 @@ from adlint import __version__
 from adlint.errors import PolicyError
 from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
+from adlint.outcome import Outcome
 
 FORMAT_VERSION = 1
 
@@ -50,9 +51,12 @@ def read_baseline(path: Path) -> frozenset[str]:
         raise PolicyError(f"not an adlint baseline file ({error})", path=str(path)) from None
 
 
-def apply_baseline(findings: Sequence[Finding], accepted: frozenset[str]) -> list[Finding]:
-    """Mark findings the baseline accepts as suppressed with reason "baseline"."""
-    return [
+def apply_baseline(outcome: Outcome, accepted: frozenset[str]) -> Outcome:
+    """Mark one file's findings the baseline accepts as suppressed with reason "baseline"."""
+    if not accepted:
+        return outcome
+    marked = [
         replace(f, suppressed="baseline") if f.suppressed is None and p in accepted else f
-        for f, p in zip(findings, fingerprints(findings), strict=False)
+        for f, p in zip(outcome.findings, outcome.fingerprints, strict=True)
     ]
+    return outcome.with_findings(marked)

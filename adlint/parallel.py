@@ -3,8 +3,11 @@
 Workers are processes (parsing is CPU-bound Python). The Policy holds compiled patterns
 and closures, so it is not pickled: each worker rebuilds it once from the same inputs the
 parent used (config path, --policy files, rule selection). Files go out in small chunks and
-come back as findings only, never as parsed documents, so the parent's memory stays flat
-however many files there are; `imap` keeps discovery order, so `-j1` and `-jN` print the same.
+come back as Outcomes (findings plus fingerprints and UTF-16 columns), never as parsed
+documents. At most WINDOW chunks per worker are in flight and results are taken in
+submission order, so the parent's memory stays flat however many files there are (a plain
+`imap` would queue every result while the parent is busy writing) and `-j1` and `-jN`
+write the same bytes.
 """
 
 from __future__ import annotations
@@ -12,18 +15,20 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from adlint.discover import Target
-from adlint.engine import lint_target
-from adlint.finding import Finding
+from adlint.outcome import Outcome, lint_outcome
 from adlint.policy import Policy
 
 CHUNK = 16
 """Files per task: big enough to amortise inter-process overhead, small enough to balance."""
+WINDOW = 4
+"""Chunks in flight per worker: enough to keep workers busy while the parent writes."""
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,9 @@ def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Pol
     _WORKER_POLICY = restrict(policy, set(inputs.rules))
 
 
-def _lint_chunk(chunk: list[Target]) -> list[list[Finding]]:
+def _lint_chunk(chunk: list[Target]) -> list[Outcome]:
     assert _WORKER_POLICY is not None
-    return [lint_target(target, _WORKER_POLICY) for target in chunk]
+    return [lint_outcome(target, _WORKER_POLICY) for target in chunk]
 
 
 def _chunks(targets: Iterable[Target], size: int) -> Iterator[list[Target]]:
@@ -78,17 +83,22 @@ def lint_parallel(
     inputs: PolicyInputs,
     restrict: Callable[[Policy, set[str]], Policy],
     jobs: int,
-) -> Iterator[list[Finding]]:
-    """Yield each target's findings, in order; `jobs == 1` stays in this process."""
+) -> Iterator[Outcome]:
+    """Yield each target's Outcome, in order; `jobs == 1` stays in this process."""
     if jobs <= 1:
         for target in targets:
-            yield lint_target(target, policy)
+            yield lint_outcome(target, policy)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(jobs, initializer=_initialise, initargs=(inputs, restrict)) as pool:
-        for results in pool.imap(_lint_chunk, _chunks(targets, CHUNK)):
-            yield from results
+        pending: deque[multiprocessing.pool.AsyncResult[list[Outcome]]] = deque()
+        for chunk in _chunks(targets, CHUNK):
+            pending.append(pool.apply_async(_lint_chunk, (chunk,)))
+            if len(pending) >= WINDOW * jobs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def in_shard(display: str, shard: tuple[int, int] | None) -> bool:

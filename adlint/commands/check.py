@@ -1,25 +1,35 @@
-"""`adlint check`: lint files and report findings; the exit code says pass or fail."""
+"""`adlint check`: lint files and report findings; the exit code says pass or fail.
+
+Every output of a run (the main one, `--also`, `--output-sarif`, the step summary) is a
+Writer fed the same per-file Outcomes as they arrive; this command keeps only counters, so
+a static run's memory does not grow with the number of files or findings.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO, cast
 
 from adlint.baseline import apply_baseline, read_baseline
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
     fail_on,
-    lint,
+    lint_stream,
     load_policy_from_args,
     use_color,
 )
 from adlint.errors import PolicyError
-from adlint.formats import Run, renderers
+from adlint.formats import RunInfo, Tally, Writer, writers
+from adlint.formats.summary import SummaryWriter
+from adlint.formats.text import TextWriter
 
 FORMATS = ("auto", "text", "json", "sarif", "github")
 _FORMAT_PREFIX = re.compile(r"^(text|json|sarif|github):(.+)$")
@@ -107,29 +117,68 @@ def run(args: argparse.Namespace) -> int:
     policy, _ = load_policy_from_args(args)
     threshold = fail_on(args, policy)
     main_output, extra_outputs = split_outputs(args.output, args.extra_outputs)
-    result = lint(args, policy)
-    findings = result.findings
-    if args.baseline is not None:
-        findings = apply_baseline(findings, read_baseline(args.baseline))
+    accepted = read_baseline(args.baseline) if args.baseline is not None else None
     format_name = resolve_format(args.format)
-    run_record = Run(
-        findings=findings,
-        rules=result.rules,
-        files=result.files,
-        fail_on=threshold,
-        color=use_color(args, main_output) and format_name == "text",
-        policy_files=policy.files,
-    )
-    shown = run_record
-    if args.show_suppressed and format_name == "text":
-        shown = replace(run_record, findings=[replace(f, suppressed=None) for f in findings])
-    table = renderers()
-    write_output(table[format_name](shown), main_output)
-    for extra_format, path in extra_outputs:
-        write_output(table[extra_format](replace(run_record, color=False)), path)
-    write_step_summary(run_record, format_name)
-    failing = any(f.severity >= threshold for f in findings if f.suppressed is None)
-    return 1 if failing else 0
+    stream = lint_stream(args, policy)
+    info = RunInfo(rules=stream.rules, fail_on=threshold, policy_files=policy.files)
+    tally = Tally()
+    with ExitStack() as stack:
+        table = writers()
+        main_stream = _open(main_output, stack)
+        if format_name == "text":
+            color = use_color(args, main_output)
+            outputs: list[tuple[Writer, RunInfo]] = [
+                (
+                    TextWriter(main_stream, show_suppressed=args.show_suppressed),
+                    replace(info, color=color),
+                )
+            ]
+        else:
+            outputs = [(table[format_name](main_stream), info)]
+        outputs += [(table[name](_open(path, stack)), info) for name, path in extra_outputs]
+        summary = _step_summary(format_name)
+        if summary is not None:
+            outputs.append((SummaryWriter(summary), info))
+        for writer, writer_info in outputs:
+            writer.begin(writer_info)
+        for outcome in stream.outcomes:
+            if accepted is not None:
+                outcome = apply_baseline(outcome, accepted)
+            tally.add(outcome)
+            for writer, _ in outputs:
+                writer.file(outcome)
+        for writer, _ in outputs:
+            writer.end()
+    if summary is not None:
+        write_step_summary(summary.getvalue())
+    return 1 if tally.failing(threshold) else 0
+
+
+def _open(path: Path | None, stack: ExitStack) -> TextIO:
+    """Standard output, or FILE opened for streaming (its folder created as needed)."""
+    if path is None:
+        stack.callback(sys.stdout.flush)
+        return cast(TextIO, _Sink(sys.stdout, "<stdout>"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = stack.enter_context(path.open("w", encoding="utf-8"))
+    except OSError as error:
+        raise PolicyError(f"cannot write output: {error.strerror}", path=str(path)) from None
+    return cast(TextIO, _Sink(handle, str(path)))
+
+
+class _Sink:
+    """A text stream whose write errors (disk full, closed pipe) are usage errors naming it."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise PolicyError(f"cannot write output: {error.strerror}", path=self._name) from None
 
 
 def split_outputs(
@@ -151,17 +200,20 @@ def split_outputs(
     return main, outputs
 
 
-def write_step_summary(run: Run, format_name: str) -> None:
-    """Under GitHub Actions, add the Markdown summary to the job page (annotations are capped
-    at ten per level, the summary is not)."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target or format_name != "github":
-        return
-    from adlint.formats import summary
+def _step_summary(format_name: str) -> io.StringIO | None:
+    """Under GitHub Actions, the run also yields the Markdown summary for the job page
+    (annotations are capped at ten per level, the summary is not)."""
+    if not os.environ.get("GITHUB_STEP_SUMMARY") or format_name != "github":
+        return None
+    return io.StringIO()
 
+
+def write_step_summary(text: str) -> None:
+    """Append to `$GITHUB_STEP_SUMMARY`; failing to is a warning, not a failed check."""
+    target = os.environ["GITHUB_STEP_SUMMARY"]
     try:
         with open(target, "a", encoding="utf-8") as handle:
-            handle.write(summary.render(run))
+            handle.write(text)
     except OSError as error:
         print(f"adlint: warning: cannot write the step summary: {error.strerror}", file=sys.stderr)
 

@@ -15,6 +15,7 @@ from adlint.discover import DEFAULT_EXTENSIONS, Target, discover
 from adlint.errors import PolicyError
 from adlint.finding import Finding, Severity
 from adlint.linkphase import run_link_phase
+from adlint.outcome import Outcome, coalesce, with_extra
 from adlint.parallel import PolicyInputs, default_jobs, in_shard, lint_parallel, parse_shard
 from adlint.policy import Policy, Rule
 
@@ -143,15 +144,45 @@ def fail_on(args: argparse.Namespace, policy: Policy) -> Severity:
 
 @dataclass
 class LintResult:
-    """A finished lint over many files."""
+    """A finished lint over many files, collected (for commands that need it all at once)."""
 
     findings: list[Finding]
     rules: list[Rule]
     files: int
 
 
+@dataclass
+class LintStream:
+    """A lint in progress: one Outcome per linted path, in path order, findings sorted.
+
+    Concatenated, the Outcomes' findings are sorted by path, line, column, rule: the
+    order of every output, so outputs can be written as the Outcomes arrive.
+    """
+
+    rules: list[Rule]
+    outcomes: Iterator[Outcome]
+
+
 def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
     """Discover files, lint each, and collect sorted findings."""
+    stream = lint_stream(args, policy)
+    findings: list[Finding] = []
+    files = 0
+    for outcome in stream.outcomes:
+        files += outcome.targets
+        findings.extend(outcome.findings)
+    return LintResult(findings, stream.rules, files)
+
+
+def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
+    """Lint lazily: the static lint streams in flat memory, file by file.
+
+    With link checking, every URL is checked once per run after all files are read, so the
+    Outcomes are collected first and completed with the link findings (memory then grows
+    with the findings; the network is the bottleneck of such runs anyway).
+    Usage errors (unknown rules, bad link settings, a bad --shard) are raised here, before
+    any file is read or output written.
+    """
     chosen = selected_rules(policy, args)
     settings = policy.settings
     extensions = (
@@ -162,6 +193,7 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
     exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
     restricted = _restrict(policy, chosen)
     shard = _shard(args)
+    links = link_settings(args, policy) if hasattr(args, "check_links") else None
 
     def targets() -> Iterator[Target]:
         found = discover(args.paths, extensions=extensions, exclude=exclude)
@@ -175,16 +207,44 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
         rules=frozenset(chosen),
     )
     jobs = getattr(args, "jobs", None) or default_jobs()
-    findings: list[Finding] = []
-    files = 0
-    for file_findings in lint_parallel(targets(), restricted, inputs, _restrict, jobs):
-        files += 1
-        findings.extend(file_findings)
-    links = link_settings(args, policy) if hasattr(args, "check_links") else None
-    if links is not None:
-        findings.extend(run_link_phase(targets(), targets(), restricted, links))
-    findings.sort(key=Finding.sort_key)
-    return LintResult(findings, [r for r in policy.rules if r.id in chosen], files)
+
+    def outcomes() -> Iterator[Outcome]:
+        linted = coalesce(
+            lint_parallel(in_path_order(targets()), restricted, inputs, _restrict, jobs)
+        )
+        if links is None:
+            yield from linted
+            return
+        collected = list(linted)
+        extra: dict[str, list[Finding]] = {}
+        for finding in run_link_phase(targets(), targets(), restricted, links):
+            extra.setdefault(finding.path, []).append(finding)
+        known = {outcome.path for outcome in collected}
+        collected += [Outcome(p, (), (), targets=0) for p in extra if p not in known]
+        collected.sort(key=lambda outcome: outcome.path)
+        for outcome in collected:
+            yield with_extra(outcome, extra.get(outcome.path, ()))
+
+    return LintStream([r for r in policy.rules if r.id in chosen], outcomes())
+
+
+def in_path_order(targets: Iterable[Target]) -> Iterator[Target]:
+    """Targets sorted by reported path (stable), the order outputs list findings in.
+
+    Directory walks list a folder's files before its subfolders, which is not string order
+    (`a/z.md` comes before `a/b/c.md`). Only the two path strings of each target are held,
+    usually just one, as they are mostly the same.
+    """
+    entries: list[str | tuple[str, str]] = []
+    for target in targets:
+        path = os.fspath(target.path)
+        entries.append(path if path == target.display else (target.display, path))
+    entries.sort(key=lambda entry: entry if isinstance(entry, str) else entry[0])
+    for entry in entries:
+        if isinstance(entry, str):
+            yield Target(Path(entry), entry)
+        else:
+            yield Target(Path(entry[1]), entry[0])
 
 
 def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Target, Policy]]:

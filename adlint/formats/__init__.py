@@ -1,59 +1,106 @@
-"""Output formats: each module renders one finished run to a string; none does I/O."""
+"""Output formats: each module is a Writer that streams one run, file by file, to a stream.
+
+Why streaming: a site of 100,000 articles yields millions of findings. Every format is
+written incrementally from per-file Outcomes (text, JSON and annotations as they come) or
+from bounded state (SARIF keeps at most GitHub's 25,000 results; the step summary keeps
+counters and the worst files), so `adlint check` runs in flat memory. Writers only write
+to the stream they are given; opening files and exit codes belong to the command.
+"""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TextIO
 
 from adlint import __version__
-from adlint.finding import Finding, Severity
+from adlint.finding import Severity
+from adlint.outcome import Outcome
 from adlint.policy import Rule
 
 
 @dataclass(frozen=True)
-class Run:
-    """A finished lint run: everything a formatter may show."""
+class RunInfo:
+    """What a writer knows before the first file: the rules in effect and the options."""
 
-    findings: Sequence[Finding]
-    """All findings, sorted, suppressed ones included."""
     rules: Sequence[Rule]
-    files: int
-    """How many files were linted."""
     fail_on: Severity = Severity.ERROR
     color: bool = False
     version: str = __version__
     policy_files: tuple[str, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Tally:
+    """Running totals: everything a summary needs, in memory independent of the run's size."""
+
+    worst_files: int = 0
+    """How many of the worst files (most active errors and warnings) to remember."""
+    files: int = 0
+    suppressed: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    """Active findings per severity value."""
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_rule_severity: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _worst: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.files += outcome.targets
+        serious = 0
+        for finding in outcome.findings:
+            if finding.suppressed is not None:
+                self.suppressed += 1
+                continue
+            severity = finding.severity.value
+            self.by_severity[severity] += 1
+            self.by_rule[finding.rule] += 1
+            self.by_rule_severity[finding.rule, severity] += 1
+            serious += finding.severity is not Severity.INFO
+        if serious and self.worst_files:
+            # Min-heap on (count, -order): ties keep the earlier file, as Counter.most_common.
+            entry = (serious, -self.files, outcome.path)
+            if len(self._worst) < self.worst_files:
+                heapq.heappush(self._worst, entry)
+            elif entry > self._worst[0]:
+                heapq.heapreplace(self._worst, entry)
 
     @property
-    def active(self) -> list[Finding]:
-        """Findings not suppressed by a directive."""
-        return [f for f in self.findings if f.suppressed is None]
+    def active(self) -> int:
+        return sum(self.by_severity.values())
 
-    def counts(self) -> Counter[str]:
-        return Counter(f.severity.value for f in self.active)
+    def failing(self, threshold: Severity) -> bool:
+        """Whether an active finding is at or above `threshold` (the exit code's question)."""
+        return any(self.by_severity[s.value] for s in Severity if s >= threshold)
+
+    def worst(self) -> list[tuple[str, int]]:
+        """(path, errors and warnings) of the worst files, worst first."""
+        ranked = sorted(self._worst, reverse=True)
+        return [(path, count) for count, _, path in ranked]
 
 
-Renderer = Callable[[Run], str]
+class Writer(Protocol):
+    """One output of a run: `begin` once, `file` per linted file in path order, `end` once."""
+
+    def begin(self, info: RunInfo) -> None: ...
+
+    def file(self, outcome: Outcome) -> None: ...
+
+    def end(self) -> None: ...
 
 
-def renderers() -> dict[str, Renderer]:
-    """Format name -> render function (imported lazily: most runs use one format)."""
+WriterFactory = Callable[[TextIO], Writer]
+
+
+def writers() -> dict[str, WriterFactory]:
+    """Format name -> writer class (imported lazily: most runs use one format)."""
+    from adlint.formats import github, sarif, text
     from adlint.formats import json as json_format
-    from adlint.formats import text
 
-    table: dict[str, Renderer] = {"text": text.render, "json": json_format.render}
-    try:
-        from adlint.formats import sarif
-
-        table["sarif"] = sarif.render
-    except ImportError:
-        pass
-    try:
-        from adlint.formats import github
-
-        table["github"] = github.render
-    except ImportError:
-        pass
-    return table
+    return {
+        "text": text.TextWriter,
+        "json": json_format.JsonWriter,
+        "sarif": sarif.SarifWriter,
+        "github": github.GithubWriter,
+    }

@@ -8,8 +8,11 @@ escape `:` and `,`.
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from adlint.finding import Finding, Severity
-from adlint.formats import Run
+from adlint.formats import RunInfo
+from adlint.outcome import Outcome
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -39,6 +42,19 @@ def annotation(finding: Finding) -> str:
     return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(finding.message)}"
 
 
-def render(run: Run) -> str:
-    lines = [annotation(finding) for finding in run.active]
-    return "\n".join(lines) + ("\n" if lines else "")
+class GithubWriter:
+    """One workflow command line per active finding, written as each file is done."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def begin(self, info: RunInfo) -> None:
+        pass
+
+    def file(self, outcome: Outcome) -> None:
+        lines = [annotation(f) for f in outcome.findings if f.suppressed is None]
+        if lines:
+            self._stream.write("\n".join(lines) + "\n")
+
+    def end(self) -> None:
+        pass

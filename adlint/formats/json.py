@@ -13,33 +13,46 @@ compliance report see them; `summary` counts only active ones.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from typing import TextIO
 
-from adlint.formats import Run
+from adlint.formats import RunInfo, Tally
+from adlint.outcome import Outcome
 
 
-def render(run: Run) -> str:
-    active = run.active
-    document: dict[str, object] = {
-        "version": run.version,
-        "summary": {
-            "files": run.files,
-            "findings": len(active),
-            "suppressed": len(run.findings) - len(active),
-            "by_severity": dict(sorted(Counter(f.severity.value for f in active).items())),
-            "by_rule": dict(sorted(Counter(f.rule for f in active).items())),
-        },
-        "findings": [f.to_dict() for f in run.findings],
-    }
-    # One finding per line: readable, diffable, and the C encoder does the work (indent=2
-    # falls back to the pure-Python encoder, the slowest part of a large run).
-    findings = document.pop("findings")
-    summary = document.pop("summary")
-    body = ",\n".join(f"    {_dump(finding)}" for finding in findings)
-    lines = [f"  {_dump(key)}: {_dump(value)}," for key, value in document.items()]
-    lines.append(f'  "findings": [\n{body}\n  ],' if findings else '  "findings": [],')
-    lines.append(f'  "summary": {_dump(summary)}')
-    return "{\n" + "\n".join(lines) + "\n}\n"
+class JsonWriter:
+    """Write the document as findings arrive; only the summary waits for the end.
+
+    One finding per line: readable, diffable, and the C encoder does the work (indent=2
+    falls back to the pure-Python encoder, the slowest part of a large run).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tally = Tally()
+        self._started = False
+
+    def begin(self, info: RunInfo) -> None:
+        self._stream.write("{\n" + f'  "version": {_dump(info.version)},\n')
+
+    def file(self, outcome: Outcome) -> None:
+        self._tally.add(outcome)
+        if not outcome.findings:
+            return
+        body = ",\n".join(f"    {_dump(f.to_dict())}" for f in outcome.findings)
+        self._stream.write((",\n" if self._started else '  "findings": [\n') + body)
+        self._started = True
+
+    def end(self) -> None:
+        tally = self._tally
+        summary = {
+            "files": tally.files,
+            "findings": tally.active,
+            "suppressed": tally.suppressed,
+            "by_severity": dict(sorted(tally.by_severity.items())),
+            "by_rule": dict(sorted(tally.by_rule.items())),
+        }
+        self._stream.write("\n  ],\n" if self._started else '  "findings": [],\n')
+        self._stream.write(f'  "summary": {_dump(summary)}\n}}\n')
 
 
 def _dump(value: object) -> str:

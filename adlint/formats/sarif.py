@@ -1,24 +1,23 @@
 """SARIF 2.1.0 for GitHub code scanning (research/sarif-github.md has the requirements).
 
 Columns are declared as UTF-16 code units, as GitHub expects; adlint counts code points, so
-lines with characters outside the BMP (emoji) are converted using the file's text. Beyond
-GitHub's limit of 25,000 results per run, the most severe results are kept and the run says
-how many were dropped.
+lines with characters outside the BMP (emoji) are converted using the file's text (by the
+worker that parsed it: adlint/outcome.py). Beyond GitHub's limit of 25,000 results per run,
+the most severe results are kept and the run says how many were dropped.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
-from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from adlint.finding import Finding, Severity
-from adlint.fingerprint import KEY, fingerprints
-from adlint.formats import Run
+from adlint.fingerprint import KEY
+from adlint.formats import RunInfo
+from adlint.outcome import Outcome
 from adlint.policy import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -67,35 +66,10 @@ def _first_sentence(text: str) -> str:
     return text[: end + 1] if end > 0 else text
 
 
-@lru_cache(maxsize=256)
-def _lines(path: str) -> tuple[str, ...] | None:
-    """The file's lines as adlint decoded them, for UTF-16 column conversion."""
-    from adlint.document import line_starts_of
-    from adlint.errors import ParseError
-    from adlint.parse.source import decode
-
-    try:
-        text, _ = decode(Path(path).read_bytes())
-    except (OSError, ValueError, ParseError):  # a binary file is a parse-error finding
-        return None
-    starts = line_starts_of(text)
-    ends = (*starts[1:], len(text))
-    return tuple(text[a:b] for a, b in zip(starts, ends, strict=False))
-
-
-def utf16_column(path: str, line: int, column: int) -> int:
-    """Convert a 1-based code-point column to UTF-16 code units (surrogate pairs count 2)."""
-    lines = _lines(path)
-    if lines is None or line > len(lines):
-        return column
-    prefix = lines[line - 1][: column - 1]
-    if prefix.isascii():
-        return column
-    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + 1
-
-
-def result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
-    """A SARIF result with exactly one location."""
+def result(
+    finding: Finding, rule_index: int, fingerprint: str, columns: tuple[int, int]
+) -> dict[str, Any]:
+    """A SARIF result with exactly one location; `columns` are in UTF-16 code units."""
     record: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
@@ -112,11 +86,9 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any
                     },
                     "region": {
                         "startLine": finding.line,
-                        "startColumn": utf16_column(finding.path, finding.line, finding.column),
+                        "startColumn": columns[0],
                         "endLine": finding.end_line,
-                        "endColumn": utf16_column(
-                            finding.path, finding.end_line, finding.end_column
-                        ),
+                        "endColumn": columns[1],
                     },
                 }
             }
@@ -129,54 +101,133 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any
     return record
 
 
-def _rules_in_effect(run: Run) -> list[Rule]:
-    rules = list(run.rules)
-    known = {rule.id for rule in rules}
-    for finding in run.findings:
-        if finding.rule not in known:  # e.g. merged runs: describe every rule referenced
-            known.add(finding.rule)
-            rules.append(Rule(finding.rule, None, finding.severity, finding.rule))
-    return rules
+class _Kept:
+    """A result held for the end; ordered so the one to drop first is the smallest."""
+
+    __slots__ = ("finding", "fingerprint", "columns", "key", "rank", "order")
+
+    def __init__(
+        self, finding: Finding, fingerprint: str, columns: tuple[int, int], order: int
+    ) -> None:
+        self.finding = finding
+        self.fingerprint = fingerprint
+        self.columns = columns
+        self.key = finding.sort_key()
+        self.rank = finding.severity.rank
+        self.order = order
+
+    def __lt__(self, other: _Kept) -> bool:
+        if self.rank != other.rank:
+            return self.rank < other.rank
+        return (self.key, self.order) > (other.key, other.order)
 
 
-def _keep(findings: Sequence[Finding]) -> list[Finding]:
-    if len(findings) <= MAX_RESULTS:
-        return list(findings)
-    ranked = sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key()))
-    return sorted(ranked[:MAX_RESULTS], key=Finding.sort_key)
+class SarifWriter:
+    """One SARIF log, written at the end from bounded state.
+
+    SARIF is one JSON document and GitHub takes at most MAX_RESULTS results per run, so the
+    writer keeps at most that many: the most severe, then the first in path order (a
+    min-heap on that rank once the cap is reached). Memory is bounded by the cap, not by the
+    size of the run; results are serialised one at a time on the way out.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._info = RunInfo(rules=())
+        self._rules: list[Rule] = []
+        self._known: set[str] = set()
+        self._kept: list[_Kept] = []
+        self._capped = False
+        self._seen = 0
+
+    def begin(self, info: RunInfo) -> None:
+        self._info = info
+        self._rules = list(info.rules)
+        self._known = {rule.id for rule in self._rules}
+
+    def file(self, outcome: Outcome) -> None:
+        for position, finding in enumerate(outcome.findings):
+            if finding.rule not in self._known:  # e.g. merged runs: describe every rule used
+                self._known.add(finding.rule)
+                self._rules.append(Rule(finding.rule, None, finding.severity, finding.rule))
+            columns = (
+                outcome.utf16[position]
+                if outcome.utf16 is not None
+                else (finding.column, finding.end_column)
+            )
+            self._offer(finding, outcome.fingerprints[position], columns)
+
+    def _offer(self, finding: Finding, fingerprint: str, columns: tuple[int, int]) -> None:
+        order = self._seen
+        self._seen += 1
+        kept = self._kept
+        if not self._capped:
+            kept.append(_Kept(finding, fingerprint, columns, order))
+            if len(kept) > MAX_RESULTS:
+                heapq.heapify(kept)
+                heapq.heappop(kept)
+                self._capped = True
+            return
+        worst, rank = kept[0], finding.severity.rank
+        if rank < worst.rank or (
+            rank == worst.rank and (finding.sort_key(), order) > (worst.key, worst.order)
+        ):
+            return
+        heapq.heapreplace(kept, _Kept(finding, fingerprint, columns, order))
+
+    def end(self) -> None:
+        kept = self._kept
+        if self._capped:  # back to path order; ties as a stable sort by severity would leave them
+            kept = sorted(kept, key=lambda e: (e.key, -e.rank, e.order))
+        rules = self._rules
+        index = {rule.id: position for position, rule in enumerate(rules)}
+        version = self._info.version
+        sarif_run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "adlint",
+                    "version": version,
+                    "semanticVersion": version,
+                    "informationUri": INFORMATION_URI,
+                    "rules": [descriptor(r) for r in rules],
+                }
+            },
+            "automationDetails": {"id": "adlint/"},
+            "columnKind": "utf16CodeUnits",
+            "results": _RESULTS,
+            "invocations": [{"executionSuccessful": True}],
+        }
+        dropped = self._seen - len(kept)
+        if dropped:
+            sarif_run["invocations"][0]["toolExecutionNotifications"] = [
+                {
+                    "level": "warning",
+                    "message": {
+                        "text": f"{dropped} less severe results were left out: GitHub accepts "
+                        f"at most {MAX_RESULTS} results per run"
+                    },
+                }
+            ]
+            sarif_run["properties"] = {"droppedResults": dropped}
+        log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
+        head, tail = json.dumps(log, indent=2, ensure_ascii=False).split(_RESULTS_JSON)
+        write = self._stream.write
+        if not kept:
+            write(head + '"results": []' + tail + "\n")
+            return
+        write(head + '"results": [\n')
+        for number, entry in enumerate(kept):
+            record = result(
+                entry.finding, index[entry.finding.rule], entry.fingerprint, entry.columns
+            )
+            text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", _NEWLINE)
+            write(("," + _NEWLINE if number else _INDENT) + text)
+        write("\n" + _INDENT[:-2] + "]" + tail + "\n")
 
 
-def render(run: Run) -> str:
-    rules = _rules_in_effect(run)
-    index = {rule.id: position for position, rule in enumerate(rules)}
-    prints = dict(zip(map(id, run.findings), fingerprints(run.findings), strict=False))
-    kept = _keep(run.findings)
-    sarif_run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "adlint",
-                "version": run.version,
-                "semanticVersion": run.version,
-                "informationUri": INFORMATION_URI,
-                "rules": [descriptor(r) for r in rules],
-            }
-        },
-        "automationDetails": {"id": "adlint/"},
-        "columnKind": "utf16CodeUnits",
-        "results": [result(f, index[f.rule], prints[id(f)]) for f in kept],
-        "invocations": [{"executionSuccessful": True}],
-    }
-    dropped = len(run.findings) - len(kept)
-    if dropped:
-        sarif_run["invocations"][0]["toolExecutionNotifications"] = [
-            {
-                "level": "warning",
-                "message": {
-                    "text": f"{dropped} less severe results were left out: GitHub accepts "
-                    f"at most {MAX_RESULTS} results per run"
-                },
-            }
-        ]
-        sarif_run["properties"] = {"droppedResults": dropped}
-    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+_RESULTS = "\x00results"
+"""Placeholder for the results array: dumped as `"\\u0000results"`, which no text can be."""
+_RESULTS_JSON = '"results": "\\u0000results"'
+_INDENT = " " * 8
+"""Results sit four levels deep (log, runs, run, results) in the indent=2 layout."""
+_NEWLINE = "\n" + _INDENT

@@ -8,9 +8,10 @@ clickable URLs (article URLs can be trackers), and escapes everything taken from
 from __future__ import annotations
 
 import re
-from collections import Counter
+from typing import TextIO
 
-from adlint.formats import Run
+from adlint.formats import RunInfo, Tally
+from adlint.outcome import Outcome
 
 WORST_FILES = 10
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~!])")
@@ -22,32 +23,44 @@ def escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")
 
 
-def render(run: Run) -> str:
-    active = run.active
-    counts = Counter(f.severity.value for f in active)
+class SummaryWriter:
+    """Counts only, written at the end: memory does not grow with the run."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tally = Tally(worst_files=WORST_FILES)
+
+    def begin(self, info: RunInfo) -> None:
+        pass
+
+    def file(self, outcome: Outcome) -> None:
+        self._tally.add(outcome)
+
+    def end(self) -> None:
+        self._stream.write(render(self._tally))
+
+
+def render(tally: Tally) -> str:
+    counts = tally.by_severity
     lines = [
         "## adlint",
         "",
-        f"{run.files} files checked: **{counts['error']} errors**, {counts['warning']} warnings,"
+        f"{tally.files} files checked: **{counts['error']} errors**, {counts['warning']} warnings,"
         f" {counts['info']} info"
-        + (
-            f" ({len(run.findings) - len(active)} suppressed)"
-            if len(run.findings) != len(active)
-            else ""
-        )
+        + (f" ({tally.suppressed} suppressed)" if tally.suppressed else "")
         + ".",
         "",
     ]
-    by_rule = Counter((f.rule, f.severity.value) for f in active)
+    by_rule = tally.by_rule_severity
     if by_rule:
         lines += ["| rule | severity | findings |", "|---|---|---:|"]
         for (rule, severity), count in sorted(by_rule.items(), key=lambda i: (-i[1], i[0])):
             lines.append(f"| {escape(rule)} | {severity} | {count} |")
         lines.append("")
-    worst = Counter(f.path for f in active if f.severity.value != "info")
+    worst = tally.worst()
     if worst:
         lines += ["**Worst files**", "", "| file | errors and warnings |", "|---|---:|"]
-        for path, count in worst.most_common(WORST_FILES):
+        for path, count in worst:
             lines.append(f"| {escape(path)} | {count} |")
         lines.append("")
     return "\n".join(lines) + "\n"

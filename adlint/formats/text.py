@@ -1,12 +1,16 @@
-"""Human output: findings grouped per file, colour only on a terminal, a summary line."""
+"""Human output: findings grouped per file, colour only on a terminal, a summary line.
+
+Written as files are linted, so a long run shows its first files at once.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import groupby
+from dataclasses import replace
+from typing import TextIO
 
 from adlint.finding import Finding, Severity
-from adlint.formats import Run
+from adlint.formats import RunInfo, Tally
+from adlint.outcome import Outcome
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -20,16 +24,38 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() else "\ufffd" for c in text)
 
 
-def render(run: Run) -> str:
-    lines: list[str] = []
-    active = run.active
-    for path, group in groupby(active, key=lambda f: f.path):
-        lines.append(_paint(_clean(path), "1;4", run.color))
-        for finding in group:
-            lines.append(_line(finding, run.color))
-        lines.append("")
-    lines.append(summary(run))
-    return "\n".join(lines) + "\n"
+class TextWriter:
+    """Per file: its path, then one line per active finding; the summary line at the end.
+
+    `show_suppressed` (--show-suppressed) lists suppressed findings as if active; the
+    summary then counts what was shown.
+    """
+
+    def __init__(self, stream: TextIO, *, show_suppressed: bool = False) -> None:
+        self._stream = stream
+        self._show_suppressed = show_suppressed
+        self._tally = Tally()
+        self._info = RunInfo(rules=())
+
+    def begin(self, info: RunInfo) -> None:
+        self._info = info
+
+    def file(self, outcome: Outcome) -> None:
+        findings = outcome.findings
+        if self._show_suppressed:
+            findings = tuple(replace(f, suppressed=None) for f in findings)
+            outcome = outcome.with_findings(findings)
+        self._tally.add(outcome)
+        active = [f for f in findings if f.suppressed is None]
+        if not active:
+            return
+        color = self._info.color
+        lines = [_paint(_clean(outcome.path), "1;4", color)]
+        lines += [_line(finding, color) for finding in active]
+        self._stream.write("\n".join(lines) + "\n\n")
+
+    def end(self) -> None:
+        self._stream.write(summary(self._tally, self._info.fail_on) + "\n")
 
 
 def _line(finding: Finding, color: bool) -> str:
@@ -39,18 +65,17 @@ def _line(finding: Finding, color: bool) -> str:
     return f"  {position} {severity}  {_clean(finding.message)}  {rule}"
 
 
-def summary(run: Run) -> str:
+def summary(tally: Tally, fail_on: Severity) -> str:
     """One line: counts by severity, files, suppressed, and whether the run fails."""
-    counts = Counter(f.severity for f in run.active)
-    suppressed = len(run.findings) - len(run.active)
+    counts = tally.by_severity
     parts = [
-        f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+        f"{counts[s.value]} {s.value}"
+        f"{'s' if counts[s.value] != 1 and s is not Severity.INFO else ''}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
     ]
-    files = f"{run.files} file{'s' if run.files != 1 else ''}"
+    files = f"{tally.files} file{'s' if tally.files != 1 else ''}"
     text = f"{', '.join(parts)} in {files}"
-    if suppressed:
-        text += f" ({suppressed} suppressed)"
-    failing = any(f.severity >= run.fail_on for f in run.active)
-    verdict = f"fails at --fail-on {run.fail_on.value}" if failing else "passes"
+    if tally.suppressed:
+        text += f" ({tally.suppressed} suppressed)"
+    verdict = f"fails at --fail-on {fail_on.value}" if tally.failing(fail_on) else "passes"
     return f"{text}; {verdict}."

@@ -1,0 +1,164 @@
+"""One file's lint result in the form outputs consume, so the document can be dropped at once.
+
+Why a record beside Finding: SARIF needs UTF-16 columns and SARIF and baselines need
+fingerprints, and both used to be computed after the whole run, re-reading every file. An
+Outcome is computed where the document is still in memory (in the worker process), carries
+exactly what the outputs need, and lets `adlint check` stream: the parent never holds more
+than a few files' findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import groupby
+from pathlib import Path
+
+from adlint.discover import Target
+from adlint.document import Document, line_starts_of
+from adlint.engine import lint_document, read_document
+from adlint.finding import Finding
+from adlint.fingerprint import fingerprints
+from adlint.policy import Policy
+
+Columns = tuple[tuple[int, int], ...]
+"""Per finding, (start column, end column) in UTF-16 code units."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The findings of one file (sorted, suppressed ones included) and their derived facts."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    fingerprints: tuple[str, ...]
+    """One per finding (adlint/fingerprint.py), over this file's findings in order."""
+    utf16: Columns | None = None
+    """UTF-16 columns per finding; None when they equal the code-point columns (ASCII lines)."""
+    targets: int = 1
+    """Files linted for this path: 2 when it was named twice (counted twice, as always)."""
+
+    def with_findings(self, findings: Sequence[Finding]) -> Outcome:
+        """The same file with findings changed in place (e.g. baseline suppressions)."""
+        return replace(self, findings=tuple(findings))
+
+
+def lint_outcome(target: Target, policy: Policy) -> Outcome:
+    """Read, parse and lint one file; keep only its Outcome."""
+    document = read_document(target)
+    findings = lint_document(document, policy.rules_for(document.path), policy)
+    return outcome_of(document, findings)
+
+
+def outcome_of(document: Document, findings: Sequence[Finding]) -> Outcome:
+    """Derive fingerprints and UTF-16 columns while the document's text is at hand."""
+    return Outcome(
+        path=document.path,
+        findings=tuple(findings),
+        fingerprints=tuple(fingerprints(findings)),
+        utf16=_utf16_columns(document.text, document.line_starts, findings),
+    )
+
+
+def _utf16_columns(
+    text: str, line_starts: Sequence[int], findings: Iterable[Finding]
+) -> Columns | None:
+    if text.isascii():
+        return None
+    lines = _split_lines(text, line_starts)
+    columns = tuple(
+        (
+            utf16_column(lines, finding.line, finding.column),
+            utf16_column(lines, finding.end_line, finding.end_column),
+        )
+        for finding in findings
+    )
+    if all(pair == (f.column, f.end_column) for pair, f in zip(columns, findings, strict=False)):
+        return None
+    return columns
+
+
+def _split_lines(text: str, starts: Sequence[int]) -> tuple[str, ...]:
+    ends = (*starts[1:], len(text))
+    return tuple(text[a:b] for a, b in zip(starts, ends, strict=False))
+
+
+def utf16_column(lines: Sequence[str] | None, line: int, column: int) -> int:
+    """Convert a 1-based code-point column to UTF-16 code units (surrogate pairs count 2)."""
+    if lines is None or line > len(lines):
+        return column
+    prefix = lines[line - 1][: column - 1]
+    if prefix.isascii():
+        return column
+    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + 1
+
+
+def coalesce(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+    """Merge consecutive Outcomes of the same path (a file named twice on the command line).
+
+    Outputs are sorted by path, line, column, rule; a path that occurs twice must interleave
+    its two findings lists exactly as one global stable sort would, and its fingerprints
+    must count occurrences across both.
+    """
+    for _, group in groupby(outcomes, key=lambda o: o.path):
+        parts = list(group)
+        first = parts[0]
+        if len(parts) == 1:
+            yield first
+            continue
+        pairs = [
+            (finding, _columns(part, index))
+            for part in parts
+            for index, finding in enumerate(part.findings)
+        ]
+        pairs.sort(key=lambda pair: pair[0].sort_key())
+        merged = [finding for finding, _ in pairs]
+        utf16 = tuple(columns for _, columns in pairs)
+        exact = all(c == (f.column, f.end_column) for f, c in pairs)
+        yield Outcome(
+            first.path,
+            tuple(merged),
+            tuple(fingerprints(merged)),
+            None if exact else utf16,
+            targets=sum(part.targets for part in parts),
+        )
+
+
+def _columns(outcome: Outcome, index: int) -> tuple[int, int]:
+    if outcome.utf16 is not None:
+        return outcome.utf16[index]
+    finding = outcome.findings[index]
+    return finding.column, finding.end_column
+
+
+def with_extra(outcome: Outcome, extra: Sequence[Finding]) -> Outcome:
+    """Add findings made after the document was dropped (link checking) to a file's Outcome.
+
+    The merged order is what one stable sort of (own findings, then extra) gives; UTF-16
+    columns come from reading the file again, as the document is gone.
+    """
+    if not extra:
+        return outcome
+    merged = sorted((*outcome.findings, *extra), key=lambda f: f.sort_key())
+    lines = _read_lines(outcome.path)
+    utf16 = None
+    if lines is not None and not all(line.isascii() for line in lines):
+        utf16 = tuple(
+            (utf16_column(lines, f.line, f.column), utf16_column(lines, f.end_line, f.end_column))
+            for f in merged
+        )
+    return replace(
+        outcome, findings=tuple(merged), fingerprints=tuple(fingerprints(merged)), utf16=utf16
+    )
+
+
+def _read_lines(path: str) -> tuple[str, ...] | None:
+    """The file's lines as adlint decoded them, or None when it cannot be read now."""
+    from adlint.errors import ParseError
+    from adlint.parse.source import decode
+
+    try:
+        text, _ = decode(Path(path).read_bytes())
+    except (OSError, ValueError, ParseError):
+        return None
+    return _split_lines(text, line_starts_of(text))

@@ -76,3 +76,51 @@ def test_merge_of_sarif_shards_recomputes_rule_indexes(corpus: Path, capsys):
 def test_bad_shard_is_a_usage_error(corpus: Path, capsys):
     assert main(["check", "--shard", "4/3", "."]) == 2
     assert "--shard" in capsys.readouterr().err
+
+
+def run_all_outputs(capsys, jobs: str, *extra: str) -> tuple[int, dict[str, bytes]]:
+    """One run writing every format (stdout plus --also files); returns the exit code and bytes."""
+    out = Path(f"out-j{jobs}")
+    code = main(
+        [
+            "check",
+            f"-j{jobs}",
+            "--format",
+            "github",
+            "--also",
+            f"json:{out}/report.json",
+            "--also",
+            f"text:{out}/report.txt",
+            "--output-sarif",
+            f"{out}/report.sarif",
+            *extra,
+            "examples",
+            "fixtures",
+            ".",
+        ]
+    )
+    written = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    written["stdout"] = capsys.readouterr().out.encode()
+    return code, written
+
+
+def test_one_job_and_two_jobs_write_identical_bytes_in_every_format(corpus: Path, capsys):
+    one = run_all_outputs(capsys, "1")
+    two = run_all_outputs(capsys, "2")
+    assert one == two
+    code, written = one
+    assert code == 1 and set(written) == {"report.json", "report.sarif", "report.txt", "stdout"}
+    assert written["stdout"].startswith(b"::")
+
+
+def test_one_job_and_two_jobs_agree_under_a_baseline(corpus: Path, capsys):
+    assert main(["baseline", "-j2", "-o", "baseline.json", "examples"]) == 0
+    capsys.readouterr()
+    one = run_all_outputs(capsys, "1", "--baseline", "baseline.json")
+    two = run_all_outputs(capsys, "2", "--baseline", "baseline.json")
+    assert one == two
+    findings = json.loads(one[1]["report.json"])["findings"]
+    baselined = [f for f in findings if f.get("suppressed") == "baseline"]
+    accepted = json.loads(Path("baseline.json").read_text())["count"]
+    assert len(baselined) == accepted > 0
+    assert all(f["path"].startswith("examples/") for f in baselined)

@@ -131,8 +131,9 @@ class SarifWriter:
     size of the run; results are serialised one at a time on the way out.
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, max_results: int = MAX_RESULTS) -> None:
         self._stream = stream
+        self._max = max_results
         self._info = RunInfo(rules=())
         self._rules: list[Rule] = []
         self._known: set[str] = set()
@@ -163,7 +164,7 @@ class SarifWriter:
         kept = self._kept
         if not self._capped:
             kept.append(_Kept(finding, fingerprint, columns, order))
-            if len(kept) > MAX_RESULTS:
+            if len(kept) > self._max:
                 heapq.heapify(kept)
                 heapq.heappop(kept)
                 self._capped = True
@@ -204,7 +205,7 @@ class SarifWriter:
                     "level": "warning",
                     "message": {
                         "text": f"{dropped} less severe results were left out: GitHub accepts "
-                        f"at most {MAX_RESULTS} results per run"
+                        f"at most {self._max} results per run"
                     },
                 }
             ]

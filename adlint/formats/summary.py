@@ -15,12 +15,15 @@ from adlint.outcome import Outcome
 
 WORST_FILES = 10
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~!])")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+"""GitHub autolinks `www.host` without a scheme, so file names need this too."""
 
 
 def escape(text: str) -> str:
     """Make file-derived text inert in GitHub Markdown: no links, HTML or formatting."""
     text = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")
+    return _WWW.sub(r"\1&#8203;.", text)
 
 
 class SummaryWriter:

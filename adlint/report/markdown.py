@@ -16,6 +16,7 @@ from adlint.report.model import Report
 MAX_ROWS = 30
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
 _TICKS = re.compile(r"`+")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
 _STATUS = {
     "allowed": "✅ yours",
     "authorised": "✅ authorised",
@@ -27,8 +28,10 @@ _STATUS = {
 
 
 def plain(value: object) -> str:
-    """Text with every Markdown/HTML metacharacter escaped, on one line."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+    """Text with every Markdown/HTML metacharacter escaped, on one line. GitHub autolinks
+    `https://…` and `www.…` even in plain text; a zero-width space breaks both."""
+    text = _PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+    return _WWW.sub(r"\1&#8203;.", text.replace("://", ":&#8203;//"))
 
 
 def literal(value: object) -> str:

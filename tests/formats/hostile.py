@@ -12,12 +12,15 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import chdir, contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pyromark
 from hypothesis import strategies as st
 
 TOKENS = (
@@ -183,3 +186,56 @@ def workspace(**environment: str) -> Iterator[Path]:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+
+
+class Markup(HTMLParser):
+    """The elements, prose and table shapes of rendered Markdown.
+
+    Text inside `<code>` is kept apart: GitHub never autolinks inside a code span, so a URL
+    there is inert text.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.prose: list[str] = []
+        self.tables: list[list[int]] = []
+        """Per table, the number of cells in each row."""
+        self._in_code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "code":
+            self._in_code += 1
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append(0)
+        elif tag in ("td", "th"):
+            self.tables[-1][-1] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "code":
+            self._in_code -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_code:
+            self.prose.append(data)
+
+
+AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|(?:^|[\s*_~(])www\.")
+"""What GitHub's autolink extension turns into a link to a web page: a URL scheme, or `www.`
+at a word start (pyromark does not autolink, so the test looks for them in the text)."""
+
+
+def assert_inert_markdown(markdown: str, allowed: set[str]) -> None:
+    """Render as GitHub does (GFM tables, inline HTML passed through) and check that hostile
+    text created no element outside `allowed` (no `<img>`, `<a>`, `<script>`), no autolink
+    in prose, and no extra table cell (an unescaped `|` would add one)."""
+    options = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+    markup = Markup()
+    markup.feed(pyromark.html(markdown, options=options))
+    assert set(markup.tags) <= allowed, markdown
+    assert not AUTOLINK.search("\n".join(markup.prose)), markdown
+    for rows in markup.tables:
+        assert len(set(rows)) == 1, markdown

@@ -14,17 +14,22 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import pyromark
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from adlint.cli import main
-from tests.formats.hostile import Article, shown, sites, workspace, write_site
+from tests.formats.hostile import (
+    Article,
+    assert_inert_markdown,
+    shown,
+    sites,
+    workspace,
+    write_site,
+)
 
 SCHEMA = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
 HOSTILE = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,48 +209,7 @@ def test_text_color_never_has_no_escape_at_all():
         assert "\x1b" not in (root / "t").read_text(encoding="utf-8")
 
 
-class Markup(HTMLParser):
-    """Collect the elements and text of rendered Markdown."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def render_markdown(markdown: str) -> Markup:
-    """Render GitHub-flavoured Markdown (tables, inline HTML passed through) and parse it."""
-    options = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
-    markup = Markup()
-    markup.feed(pyromark.html(markdown, options=options))
-    return markup
-
-
 SUMMARY_TAGS = {"h2", "p", "strong", "table", "thead", "tbody", "tr", "th", "td"}
-AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|(?:^|[\s*_~(])www\.")
-"""What GitHub's autolink extension turns into a link to a web page: a URL scheme, or `www.`
-at a word start (pyromark does not autolink, so the test looks for them in the text)."""
-
-
-def assert_inert_markdown(markdown: str, allowed: set[str]) -> None:
-    """Hostile text cannot create elements, images or links, and every table row keeps its
-    columns (an unescaped `|` would add a cell)."""
-    markup = render_markdown(markdown)
-    assert set(markup.tags) <= allowed
-    assert not AUTOLINK.search("".join(markup.text))
-    widths: list[int] = []
-    for line in markdown.splitlines():
-        if line.startswith("|"):
-            widths.append(len(re.split(r"(?<!\\)\|", line)))
-        elif widths:
-            assert len(set(widths)) == 1, markdown
-            widths = []
 
 
 @HOSTILE
@@ -302,3 +266,13 @@ def test_step_summary_pinned_escapes_pipes_and_markup():
         main(["check", "-j", "1", "--no-config", "--format", "github", "-o", "out", "a|b<i>.md"])
         summary = (root / "summary.md").read_text(encoding="utf-8")
     assert "| a\\|b\\<i\\>.md | 2 |" in summary.splitlines()
+
+
+def test_step_summary_never_autolinks_a_www_file_name():
+    """GitHub links `www.host` at a word start, and a top-level file's path starts its cell."""
+    with workspace(GITHUB_STEP_SUMMARY="summary.md") as root:
+        (root / "www.tracker.example.md").write_text(PINNED, encoding="utf-8")
+        argv = ["check", "-j", "1", "--no-config", "--format", "github", "-o", "out"]
+        main([*argv, "www.tracker.example.md"])
+        summary = (root / "summary.md").read_text(encoding="utf-8")
+    assert_inert_markdown(summary, SUMMARY_TAGS)

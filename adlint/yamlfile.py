@@ -28,7 +28,12 @@ class LineDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
 
 
-class _Loader(yaml.SafeLoader):
+_SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (ten times faster; every worker loads the policy),
+with the same safe constructors either way."""
+
+
+class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
     """SafeLoader whose mappings record their key lines; duplicate keys are errors."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:

@@ -1,4 +1,5 @@
-"""Hostile articles for the output tests: strategies that build them, a writer that saves them.
+"""Hostile articles for the output tests: strategies that build them, a writer that saves
+them, and the check that rendered Markdown stayed inert (shared by check and report tests).
 
 Everything in an article is attacker-controlled once a pull request can add one: its file
 name, its front-matter title, its URLs and its link text. The strings below are the ones

@@ -11,7 +11,10 @@ can be compared with each other: nothing may be lost, nothing may be added.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -276,3 +279,21 @@ def test_step_summary_never_autolinks_a_www_file_name():
         main([*argv, "www.tracker.example.md"])
         summary = (root / "summary.md").read_text(encoding="utf-8")
     assert_inert_markdown(summary, SUMMARY_TAGS)
+
+
+@pytest.mark.parametrize("format_name", ["github", "json", "sarif", "text"])
+def test_stdout_is_strict_utf8_with_an_undecodable_file_name(format_name: str):
+    """Under a strict UTF-8 stdout (PYTHONIOENCODING, as on many CI runners) a name with a
+    byte that is not UTF-8 must not crash the run or leak the raw byte."""
+    with workspace() as root:
+        write_site(root / "site", [WORST])
+        environment = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+        argv = [sys.executable, "-m", "adlint", "check", "-j", "1", "--no-config"]
+        done = subprocess.run(
+            [*argv, "--format", format_name, "site"], capture_output=True, env=environment
+        )
+    assert (done.returncode, done.stderr) == (1, b"")
+    output = done.stdout.decode("utf-8")  # strict: no raw \xff byte leaked
+    if format_name == "json":
+        paths = {f["path"] for f in json.loads(output)["findings"]}
+        assert paths == {"site/a,b:c%\n::error::x <script>#?\\xff-0.md"}

@@ -11,6 +11,7 @@ import argparse
 import io
 import os
 import re
+import secrets
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -125,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         table = writers()
         main_stream = _open(main_output, stack)
+        if format_name == "text" and main_output is None:
+            _stop_workflow_commands(main_stream, stack)
         if format_name == "text":
             color = use_color(args, main_output)
             outputs: list[tuple[Writer, RunInfo]] = [
@@ -152,6 +155,18 @@ def run(args: argparse.Namespace) -> int:
     if summary is not None:
         write_step_summary(summary.getvalue())
     return 1 if tally.failing(threshold) else 0
+
+
+def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
+    """Under GitHub Actions, text output goes to the job log, where a line starting with
+    `::` is a workflow command: a file named `::error::x.md` would forge one. The runner's
+    `::stop-commands::TOKEN` ... `::TOKEN::` pair turns command processing off in between;
+    the token is random, so no article can end the pause early."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
+    token = secrets.token_hex(16)
+    stream.write(f"::stop-commands::{token}\n")
+    stack.callback(lambda: stream.write(f"::{token}::\n"))
 
 
 def _open(path: Path | None, stack: ExitStack) -> TextIO:

@@ -56,4 +56,10 @@ class JsonWriter:
 
 
 def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return defuse_legacy_commands(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def defuse_legacy_commands(serialised: str) -> str:
+    """Write `##[` inside JSON strings as `#\\u0023[`: the same value once parsed, but the
+    Actions runner's legacy `##[command]` parser no longer sees it in a log."""
+    return serialised.replace("##[", "#\\u0023[")

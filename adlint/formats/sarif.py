@@ -17,6 +17,7 @@ from urllib.parse import quote
 from adlint.finding import Finding, Severity
 from adlint.fingerprint import KEY
 from adlint.formats import RunInfo
+from adlint.formats.json import defuse_legacy_commands
 from adlint.outcome import Outcome
 from adlint.policy import Rule
 
@@ -211,7 +212,8 @@ class SarifWriter:
             ]
             sarif_run["properties"] = {"droppedResults": dropped}
         log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
-        head, tail = json.dumps(log, indent=2, ensure_ascii=False).split(_RESULTS_JSON)
+        serialised = json.dumps(log, indent=2, ensure_ascii=False)
+        head, tail = defuse_legacy_commands(serialised).split(_RESULTS_JSON)
         write = self._stream.write
         if not kept:
             write(head + '"results": []' + tail + "\n")
@@ -222,6 +224,7 @@ class SarifWriter:
                 entry.finding, index[entry.finding.rule], entry.fingerprint, entry.columns
             )
             text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", _NEWLINE)
+            text = defuse_legacy_commands(text)
             write(("," + _NEWLINE if number else _INDENT) + text)
         write("\n" + _INDENT[:-2] + "]" + tail + "\n")
 

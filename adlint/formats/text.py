@@ -20,8 +20,10 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def _clean(text: str) -> str:
-    """Keep article text from moving the cursor or recolouring the terminal."""
-    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+    """Keep article text from moving the cursor or recolouring the terminal, and from
+    reading as an Actions runner's legacy `##[command]`."""
+    cleaned = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return cleaned.replace("##[", "# #[")
 
 
 class TextWriter:

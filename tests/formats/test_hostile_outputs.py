@@ -178,8 +178,9 @@ FINDING_LINE = re.compile(r"  (\d+):(\d+) +(error|warning|info) +(.*)  (\S+)")
 
 
 def printable(value: str) -> str:
-    """What a terminal may be shown of article text: printable characters only."""
-    return "".join(c if c.isprintable() else "\ufffd" for c in value)
+    """What a terminal may be shown of article text: printable characters only, and no
+    `##[` (the Actions runner's legacy command syntax, honoured anywhere in a log line)."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in value).replace("##[", "# #[")
 
 
 @HOSTILE
@@ -188,6 +189,7 @@ def printable(value: str) -> str:
 def test_text_output_has_no_control_characters(site: list[Article]):
     outputs = check(site)
     assert all(c == "\n" or c.isprintable() for c in outputs.text)
+    assert "##[" not in outputs.text
     rows = [m for m in map(FINDING_LINE.fullmatch, outputs.text.split("\n")) if m]
     assert len(rows) == len(outputs.active)
     for row, finding in zip(rows, outputs.active, strict=True):

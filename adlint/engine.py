@@ -7,6 +7,7 @@ strings and records, so `lint_text` gives tests the exact path the CLI takes.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -37,8 +38,19 @@ class _Fields(dict):  # type: ignore[type-arg]
         return ""
 
 
+_OPTIONAL_PART = re.compile(r"\s?\([^(){}]*\{(\w+)[^{}]*\}[^(){}]*\)")
+"""A parenthesised part of a message holding exactly one field, e.g. ` (affiliate ID {id})`."""
+
+
 def render_message(template: str, data: Mapping[str, Any]) -> str:
-    """Fill a rule's message template; the policy loader already vetted its field names."""
+    """Fill a rule's message template; the policy loader already vetted its field names.
+
+    A parenthesised part whose one field is empty is left out, so a link without an ID reads
+    "Amazon Associates affiliate link: URL" rather than "... (affiliate ID ): URL".
+    """
+    template = _OPTIONAL_PART.sub(
+        lambda part: part.group(0) if data.get(part.group(1)) not in (None, "") else "", template
+    )
     try:
         text = template.format_map(_Fields(data))
     except (ValueError, TypeError, IndexError):

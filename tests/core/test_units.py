@@ -9,7 +9,7 @@ import pytest
 
 from adlint.directives import suppression_reason, suppressions
 from adlint.discover import discover
-from adlint.engine import lint_text
+from adlint.engine import lint_text, render_message
 from adlint.parse import parse_text
 from adlint.pathmatch import matches_any
 from adlint.pattern import UnsafePattern, compile_pattern
@@ -182,3 +182,20 @@ def test_density_per_words_and_stacking_measures():
     assert any("per 1,000 words" in m and "limit 6" in m for m in messages), messages
     assert any("4 of 9 blocks" in m and "limit 30%" in m for m in messages), messages
     assert not any("stacked" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"network": "Amazon", "affiliate_id": "me-20", "url": "u"}, "Amazon link (ID me-20): u"),
+        ({"network": "Amazon", "affiliate_id": None, "url": "u"}, "Amazon link: u"),
+        ({"network": "Amazon", "url": "u"}, "Amazon link: u"),
+    ],
+)
+def test_message_leaves_out_a_parenthesised_part_whose_field_is_empty(data, expected):
+    assert render_message("{network} link (ID {affiliate_id}): {url}", data) == expected
+
+
+def test_message_keeps_parentheses_without_fields_or_with_several():
+    template = "{a} (see docs) ({a} and {b})"
+    assert render_message(template, {"a": "x"}) == "x (see docs) (x and )"

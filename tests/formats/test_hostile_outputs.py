@@ -34,7 +34,7 @@ from tests.formats.hostile import (
     write_site,
 )
 
-SCHEMA = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
+SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 HOSTILE = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 COMMAND = re.compile(r"::(error|warning|notice) ([^:\r\n]*)::([^\r\n]*)")
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}

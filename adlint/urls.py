@@ -7,6 +7,7 @@ bundled in the wheel: adlint never downloads anything at run time.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -39,12 +40,35 @@ class UrlParts:
         return next((v for k, v in self.params if k.lower() == lowered), None)
 
 
+_PLAIN_WEB_URL = re.compile(
+    r"([hH][tT][tT][pP][sS]?)://([^/?#@\[\]%\x00-\x20\x7f-\U0010ffff]*)"
+    r"((?:/[^?#\t\n\r]*)?)(?:\?([^#\t\n\r]*))?(?:#[^\t\n\r]*)?"
+)
+"""An http(s) URL whose host part urlsplit would take verbatim: ASCII, no userinfo,
+brackets or percent signs, no tab or newline anywhere (urlsplit deletes those)."""
+
+
 @functools.lru_cache(maxsize=4096)
 def split(url: str) -> UrlParts | None:
-    """Split a URL; protocol-relative `//host/x` is treated as https. None when unparsable."""
+    """Split a URL; protocol-relative `//host/x` is treated as https. None when unparsable.
+
+    Nearly every article URL is a plain http(s) URL, which one regex splits exactly as
+    `urlsplit` would in a fraction of its time; anything else goes through `urlsplit`.
+    """
     raw = url.strip()
     if raw.startswith("//"):
         raw = "https:" + raw
+    plain = _PLAIN_WEB_URL.fullmatch(raw)
+    if plain is not None:
+        scheme, netloc, path, query = plain.groups(default="")
+        host = netloc.partition(":")[0].lower()
+        params = tuple(parse_qsl(query, keep_blank_values=True)) if query else ()
+        return UrlParts(raw, scheme.lower(), host, path, query, params)
+    return split_general(raw)
+
+
+def split_general(raw: str) -> UrlParts | None:
+    """`split` for any URL, through `urlsplit` (the reference the fast path must equal)."""
     try:
         parts = urlsplit(raw)
         host = (parts.hostname or "").lower()

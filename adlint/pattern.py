@@ -63,13 +63,14 @@ class SafePattern:
     module's, which have the same `group`, `groupdict`, `start`, `end` and `span`.
     """
 
-    __slots__ = ("pattern", "groupindex", "_compiled", "_timeouts")
+    __slots__ = ("pattern", "groupindex", "_compiled", "_timeouts", "_prefix")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.groupindex = re.compile(pattern, flags).groupindex
         self._compiled = regex.compile(pattern, flags | regex.VERSION0)
         self._timeouts = 0
+        self._prefix = _anchored_prefix(sre_parse.parse(pattern, flags))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
         return self._run(self._compiled.search, text, pos, endpos)
@@ -83,6 +84,9 @@ class SafePattern:
     def _run(self, method: Any, text: str, pos: int, endpos: int | None) -> Any:
         if self._timeouts >= MAX_TIMEOUTS:
             raise PatternTimeout(self.pattern, disabled=True)
+        prefix = self._prefix
+        if prefix and pos == 0 and not text.startswith(prefix, 0, endpos):
+            return None  # e.g. `^/click-` on every URL path: 0.15 instead of 2.4 us
         try:
             return method(text, pos, endpos, timeout=MATCH_TIMEOUT)
         except TimeoutError:
@@ -97,6 +101,26 @@ class SafePattern:
 
     def __hash__(self) -> int:
         return hash(self.pattern)
+
+
+def _anchored_prefix(parsed: Any) -> str:
+    """The literal text every match starts with when the pattern begins `^literal`
+    (case-sensitive, not MULTILINE: `^` then only matches at the start); else ''.
+
+    Checking it with `str.startswith` first skips the regex engine, and its time-limit
+    overhead, for the many inputs that cannot match.
+    """
+    if parsed.state.flags & (sre_constants.SRE_FLAG_IGNORECASE | sre_constants.SRE_FLAG_MULTILINE):
+        return ""
+    items = list(parsed)
+    if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING):
+        return ""
+    chars = []
+    for op, argument in items[1:]:
+        if op != sre_constants.LITERAL:
+            break
+        chars.append(chr(argument))
+    return "".join(chars)
 
 
 def compile_pattern(pattern: str, flags: int = 0) -> SafePattern:

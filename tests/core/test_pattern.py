@@ -1,0 +1,61 @@
+"""Policy patterns: the anchored-prefix shortcut never changes what matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adlint.pattern import compile_pattern
+
+PATTERNS = [
+    r"^/click-(?P<pid>[0-9]{5,10})-(?P<aid>[0-9]{5,10})$",
+    r"^/c/(?P<mpid>[0-9]{4,10})/",
+    r"(?i)^/order/",
+    r"^ab|c",
+    r"(?m)^/x",
+    r"^a*b",
+    r"^\.php",
+]
+TEXTS = st.lists(
+    st.sampled_from(
+        [
+            "/",
+            "c",
+            "/c/",
+            "click-",
+            "12345",
+            "-",
+            "\n",
+            "/x",
+            "a",
+            "b",
+            "ab",
+            ".php",
+            "/ORDER/",
+            "/order/",
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS, pos=st.integers(0, 3), end=st.one_of(st.none(), st.integers(0, 12)))
+def test_safe_pattern_agrees_with_re(pattern: str, text: str, pos: int, end: int | None):
+    safe, plain = compile_pattern(pattern), re.compile(pattern)
+    stop = len(text) if end is None else end
+    for method in ("match", "search", "fullmatch"):
+        ours = getattr(safe, method)(text, pos, end)
+        theirs = getattr(plain, method)(text, pos, stop)
+        assert (ours and ours.span()) == (theirs and theirs.span()), method
+
+
+def test_anchored_literal_prefix_is_used_only_when_it_is_safe():
+    assert compile_pattern(r"^/click-(?P<id>\d+)")._prefix == "/click-"
+    assert compile_pattern(r"(?i)^/order/")._prefix == ""
+    assert compile_pattern(r"(?m)^/x")._prefix == ""
+    assert compile_pattern(r"^ab|c")._prefix == ""

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adlint.discover import Target
 from adlint.document import Document, line_starts_of
@@ -20,6 +21,9 @@ from adlint.engine import lint_document, read_document
 from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
 from adlint.policy import Policy
+
+if TYPE_CHECKING:
+    from adlint.report.model import FileStats
 
 Columns = tuple[tuple[int, int], ...]
 """Per finding, (start column, end column) in UTF-16 code units."""
@@ -37,6 +41,8 @@ class Outcome:
     """UTF-16 columns per finding; None when they equal the code-point columns (ASCII lines)."""
     targets: int = 1
     """Files linted for this path: 2 when it was named twice (counted twice, as always)."""
+    stats: FileStats | None = None
+    """Words and title for the compliance report (None for a path that was not parsed)."""
 
     def with_findings(self, findings: Sequence[Finding]) -> Outcome:
         """The same file with findings changed in place (e.g. baseline suppressions)."""
@@ -51,12 +57,15 @@ def lint_outcome(target: Target, policy: Policy) -> Outcome:
 
 
 def outcome_of(document: Document, findings: Sequence[Finding]) -> Outcome:
-    """Derive fingerprints and UTF-16 columns while the document's text is at hand."""
+    """Derive fingerprints, UTF-16 columns and report stats while the document is at hand."""
+    from adlint.report.aggregate import file_stats  # the report package loads only here
+
     return Outcome(
         path=document.path,
         findings=tuple(findings),
         fingerprints=tuple(fingerprints(findings)),
         utf16=_utf16_columns(document.text, document.line_starts, findings),
+        stats=file_stats(document),
     )
 
 
@@ -121,6 +130,7 @@ def coalesce(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
             tuple(fingerprints(merged)),
             None if exact else utf16,
             targets=sum(part.targets for part in parts),
+            stats=first.stats,
         )
 
 

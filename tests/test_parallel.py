@@ -124,3 +124,13 @@ def test_one_job_and_two_jobs_agree_under_a_baseline(corpus: Path, capsys):
     accepted = json.loads(Path("baseline.json").read_text())["count"]
     assert len(baselined) == accepted > 0
     assert all(f["path"].startswith("examples/") for f in baselined)
+
+
+def test_report_from_one_job_and_two_jobs_is_identical(corpus: Path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for jobs in ("1", "2"):
+        assert main(["report", f"-j{jobs}", "--format", "json", "-o", f"r{jobs}.json", "."]) == 0
+    one, two = Path("r1.json").read_text(), Path("r2.json").read_text()
+    assert one == two
+    files = json.loads(one)["summary"]["files"]
+    assert files == run_json(capsys, "-j1", ".")["summary"]["files"]

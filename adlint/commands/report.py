@@ -4,22 +4,22 @@ A report is informational, so it exits 0 however many findings it shows; `--fail
 (only when given on the command line, never from config, where `fail_on` is meant for
 `adlint check`) makes it exit 1 like `check` would. Usage and config errors exit 2.
 
-Findings come from the same `lint()` as `adlint check`, so the report always agrees with
-it, link checking included (`--check-links` and the other link flags come with the lint
+Findings come from the same `lint_stream()` as `adlint check`, so the report always agrees
+with it, link checking included (`--check-links` and the other link flags come with the lint
 arguments; broken and unreachable links fill the report's Broken links section).
 
-Word counts for ad density come from a second, streaming pass that parses one file at a
-time and keeps only a FileStats record: parsing twice costs some time, holding every
-document would cost memory without bound (linkphase.py makes the same trade).
+Files stream from the same workers as `check`: each brings its findings and a FileStats
+record (words for ad density, the title) computed while its document was parsed, and the
+Aggregator keeps counters, the inventory and a bounded heap of the worst files, never the
+documents or every finding (with --check-links the findings are collected first, as in
+`check`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from itertools import groupby
 from pathlib import Path
 
 from adlint import __version__
@@ -27,16 +27,13 @@ from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
-    lint,
+    lint_stream,
     load_policy_from_args,
 )
 from adlint.commands.linkargs import link_settings
-from adlint.discover import DEFAULT_EXTENSIONS, discover
-from adlint.engine import read_document
 from adlint.errors import PolicyError
-from adlint.finding import Finding, Severity
-from adlint.policy import Policy, Rule
-from adlint.report.aggregate import DEFAULT_TOP, Aggregator, file_stats
+from adlint.finding import Severity
+from adlint.report.aggregate import DEFAULT_TOP, Aggregator
 from adlint.report.model import FileStats, Report
 
 FORMATS = ("html", "markdown", "json")
@@ -105,46 +102,26 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise PolicyError("must be 0 (all) or more", key="--top")
     policy, _ = load_policy_from_args(args)
-    result = lint(args, policy)
-    report = build_report(args, policy, result.findings, result.rules)
-    write_output(render(format_name, report), args.output)
-    if args.fail_on is None:
-        return 0
-    threshold = Severity(args.fail_on)
-    failing = any(f.severity >= threshold for f in result.findings if f.suppressed is None)
-    return 1 if failing else 0
-
-
-def build_report(
-    args: argparse.Namespace, policy: Policy, findings: Sequence[Finding], rules: Sequence[Rule]
-) -> Report:
-    """Feed the aggregator file by file, in discovery order."""
-    aggregator = Aggregator(rules, top=args.top)
-    by_path = {path: list(group) for path, group in groupby(findings, key=lambda f: f.path)}
-    for stats in collect_stats(args, policy):
-        aggregator.add(stats, by_path.pop(stats.path, []))
-    for path, leftover in by_path.items():  # only if discovery changed between the passes
-        aggregator.add(FileStats(path), leftover)
-    return aggregator.finish(
+    stream = lint_stream(args, policy)
+    aggregator = Aggregator(stream.rules, top=args.top)
+    threshold = Severity(args.fail_on) if args.fail_on else None
+    failing = False
+    for outcome in stream.outcomes:
+        stats = outcome.stats or FileStats(outcome.path)
+        aggregator.add(stats, outcome.findings)
+        for _ in range(outcome.targets - 1):  # a file named twice counts twice
+            aggregator.add(stats, ())
+        if threshold is not None and not failing:
+            failing = any(f.severity >= threshold for f in outcome.findings if f.suppressed is None)
+    report = aggregator.finish(
         version=__version__,
         generated=generated_at(),
         policy_files=policy.files,
         links_checked=link_settings(args, policy) is not None,
         title=args.title,
     )
-
-
-def collect_stats(args: argparse.Namespace, policy: Policy) -> Iterator[FileStats]:
-    """Parse each file lint() saw, one at a time, keeping only its FileStats."""
-    settings = policy.settings
-    extensions = (
-        [e for e in args.extensions.split(",") if e]
-        if args.extensions
-        else settings.get("extensions", DEFAULT_EXTENSIONS)
-    )
-    exclude = [*settings.get("exclude_paths", []), *args.exclude_path]
-    for target in discover(args.paths, extensions=extensions, exclude=exclude):
-        yield file_stats(read_document(target))
+    write_output(render(format_name, report), args.output)
+    return 1 if failing else 0
 
 
 def generated_at() -> str:

@@ -19,7 +19,7 @@ from adlint.document import Document
 from adlint.engine import lint_document, read_document
 from adlint.finding import Finding
 from adlint.kinds import RuleContext
-from adlint.links import LinkOptions, LinkStatus, check_urls, normalise_url
+from adlint.links import LinkOptions, LinkStatus, normalise_url
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern
 from adlint.policy import Policy, Rule
 
@@ -136,6 +136,8 @@ def run_link_phase(
     targets: Iterable[Target], again: Iterable[Target], policy: Policy, settings: LinkSettings
 ) -> list[Finding]:
     """Check links for all targets; `again` yields the same targets for the report pass."""
+    from adlint.links.checker import check_urls  # httpx is imported only when links are checked
+
     unique, _ = collect_web_urls(targets, policy)
     checked = check_urls(unique, settings.options, progress=settings.progress) if unique else {}
     site_root = settings.site_root or Path.cwd()

@@ -6,9 +6,24 @@ HTTP rules, guard.py for the address safety and cache.py for what is remembered.
 
 from __future__ import annotations
 
-from adlint.links.checker import check_urls, check_urls_async
+from typing import TYPE_CHECKING, Any
+
 from adlint.links.options import VERDICTS, LinkOptions, LinkStatus, default_cache_path, parse_accept
 from adlint.links.url import normalise_url
+
+if TYPE_CHECKING:
+    from adlint.links.checker import check_urls, check_urls_async
+
+
+def __getattr__(name: str) -> Any:
+    """Import the checker (httpx, httpcore: ~65 ms) only when links are really checked;
+    every `adlint check` reads the link options, few runs check links."""
+    if name in ("check_urls", "check_urls_async"):
+        from adlint.links import checker
+
+        return getattr(checker, name)
+    raise AttributeError(f"module 'adlint.links' has no attribute {name!r}")
+
 
 __all__ = [
     "VERDICTS",

@@ -90,6 +90,13 @@ def test_crlf_and_bom_are_preserved(tmp_path):
     assert b"\n" not in fixed.replace(b"\r\n", b"")
 
 
+def test_utf16_without_bom_stays_utf16(tmp_path):
+    src = "Intro.\n\n[deal](https://amzn.to/3abc)\n"
+    fixed = fix_text(tmp_path, src, encoding="utf-16-le")
+    assert not fixed.startswith((b"\xff\xfe", b"\xfe\xff"))
+    assert fixed.decode("utf-16-le") == f"Intro.\n\n{DISCLOSURE}\n\n[deal](https://amzn.to/3abc)\n"
+
+
 def test_fixing_twice_changes_nothing_the_second_time(tmp_path):
     src = (
         'Intro.\n\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n'

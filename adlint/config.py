@@ -48,7 +48,7 @@ def read_config(path: Path) -> LineDict:
 
 
 def _read_pyproject(path: Path) -> LineDict:
-    from adlint.policy import CONFIG_KEYS, POLICY_KEYS, _display
+    from adlint.policy import CONFIG_KEYS, POLICY_KEYS, _display, check_keys
 
     display = _display(path)
     try:
@@ -61,14 +61,7 @@ def _read_pyproject(path: Path) -> LineDict:
         raise PolicyError(f"cannot read: {error.strerror}", path=display) from None
     lines = _key_lines(text)
     data = _to_line_dict(table, lines, _table_line(text))
-    for key in data:
-        if key not in POLICY_KEYS + CONFIG_KEYS:
-            raise PolicyError(
-                f"unknown key in [tool.adlint] (expected: {', '.join(POLICY_KEYS + CONFIG_KEYS)})",
-                path=display,
-                line=data.line_of(key),
-                key=str(key),
-            )
+    check_keys(data, POLICY_KEYS + CONFIG_KEYS, display, "key in [tool.adlint]")
     return data
 
 

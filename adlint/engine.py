@@ -6,6 +6,7 @@ strings and records, so `lint_text` gives tests the exact path the CLI takes.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -42,15 +43,23 @@ _OPTIONAL_PART = re.compile(r"\s?\([^(){}]*\{(\w+)[^{}]*\}[^(){}]*\)")
 """A parenthesised part of a message holding exactly one field, e.g. ` (affiliate ID {id})`."""
 
 
+@functools.lru_cache(maxsize=256)
+def _optional_fields(template: str) -> tuple[str, ...]:
+    """The fields of a template's optional parts (templates are few; findings are many)."""
+    return tuple(part.group(1) for part in _OPTIONAL_PART.finditer(template))
+
+
 def render_message(template: str, data: Mapping[str, Any]) -> str:
     """Fill a rule's message template; the policy loader already vetted its field names.
 
     A parenthesised part whose one field is empty is left out, so a link without an ID reads
     "Amazon Associates affiliate link: URL" rather than "... (affiliate ID ): URL".
     """
-    template = _OPTIONAL_PART.sub(
-        lambda part: part.group(0) if data.get(part.group(1)) not in (None, "") else "", template
-    )
+    if any(data.get(name) in (None, "") for name in _optional_fields(template)):
+        template = _OPTIONAL_PART.sub(
+            lambda part: part.group(0) if data.get(part.group(1)) not in (None, "") else "",
+            template,
+        )
     try:
         text = template.format_map(_Fields(data))
     except (ValueError, TypeError, IndexError):

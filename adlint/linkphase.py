@@ -1,13 +1,14 @@
 """The link stage of a run: collect every document's URLs, check each unique one once, then
 let the `reachable` rules report, each finding at its own file, line and column.
 
-Documents are parsed twice (once to collect, once to report) rather than kept in memory,
-so memory stays flat however many files a run covers; parsing is milliseconds per file,
-while checking links is seconds.
+Documents are not kept in memory: the collect pass keeps only each file's URL indexes (four
+bytes a link), and the report pass reads again only the files that use a failing URL or
+have local links (checked on disk). Files without link rules are never read here.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +21,14 @@ from adlint.engine import lint_document, read_document
 from adlint.finding import Finding
 from adlint.kinds import RuleContext
 from adlint.links import LinkOptions, LinkStatus, normalise_url
-from adlint.pattern import PatternTimeout, SafePattern, compile_pattern
+from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
 from adlint.policy import Policy, Rule
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
 PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")
 INDEX_FILES = ("index.md", "index.html", "_index.md", "README.md")
+PASSING = ("ok", "excluded", "skipped")
+"""Verdicts no `reachable` rule reports."""
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,39 @@ def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Ite
                 yield element.url
 
 
-def collect_web_urls(targets: Iterable[Target], policy: Policy) -> tuple[set[str], int]:
-    """The unique normalised http(s) URLs the link rules select, and the file count."""
-    unique: set[str] = set()
-    files = 0
+@dataclass(frozen=True)
+class FileLinks:
+    """What the report pass needs to know about one file without parsing it again."""
+
+    target: Target
+    web: array
+    """Indexes of its web URLs in the run's list of unique normalised URLs."""
+    local: bool
+    """Whether it has local links (checked on disk in the report pass)."""
+
+
+def collect_links(targets: Iterable[Target], policy: Policy) -> tuple[list[str], list[FileLinks]]:
+    """The unique normalised http(s) URLs the link rules select, and each file's links.
+
+    Files whose rules include no link rule are not read at all.
+    """
+    index: dict[str, int] = {}
+    files: list[FileLinks] = []
     for target in targets:
-        files += 1
+        rules = link_rules(policy.rules_for(target.display))
+        if not rules:
+            continue
         document = read_document(target)
-        rules = link_rules(policy.rules_for(document.path))
+        web = array("I")
+        local = False
         for url in _document_urls(document, rules, policy):
-            if urls.is_web_url(url) and (normalised := normalise_url(url)) is not None:
-                unique.add(normalised)
-    return unique, files
+            if urls.is_web_url(url):
+                if (normalised := normalise_url(url)) is not None:
+                    web.append(index.setdefault(normalised, len(index)))
+            elif is_local(url):
+                local = True
+        files.append(FileLinks(target, web, local))
+    return list(index), files
 
 
 def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
@@ -95,14 +119,6 @@ def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
     if candidate.is_dir() and any((candidate / name).is_file() for name in INDEX_FILES):
         return LinkStatus(url, "ok", None, "directory index exists")
     return LinkStatus(url, "broken", None, f"no such file: {display_path(candidate)}")
-
-
-def _excluded(url: str, patterns: tuple[SafePattern, ...]) -> bool:
-    """A pattern that runs past its time limit counts as a match: skip, never hang."""
-    try:
-        return any(p.search(url) for p in patterns)
-    except PatternTimeout:
-        return True
 
 
 def document_statuses(
@@ -127,28 +143,35 @@ def document_statuses(
             normalised = normalise_url(url)
             if normalised is not None and normalised in checked:
                 statuses[url] = checked[normalised]
-        elif is_local(url) and not _excluded(url, patterns):
+        elif is_local(url) and not search_any(patterns, url):
             statuses[url] = local_status(url, target.path, site_root)
     return statuses
 
 
 def run_link_phase(
-    targets: Iterable[Target], again: Iterable[Target], policy: Policy, settings: LinkSettings
+    targets: Iterable[Target], policy: Policy, settings: LinkSettings
 ) -> list[Finding]:
-    """Check links for all targets; `again` yields the same targets for the report pass."""
+    """Check links for all targets; findings for every file using a failing link."""
     from adlint.links.checker import check_urls  # httpx is imported only when links are checked
 
-    unique, _ = collect_web_urls(targets, policy)
+    unique, files = collect_links(targets, policy)
     checked = check_urls(unique, settings.options, progress=settings.progress) if unique else {}
+    failing = {
+        number
+        for number, url in enumerate(unique)
+        if (status := checked.get(url)) is not None and status.verdict not in PASSING
+    }
     site_root = settings.site_root or Path.cwd()
     exclude = [compile_pattern(pattern) for pattern in settings.options.exclude]
     findings: list[Finding] = []
-    for target in again:
-        document = read_document(target)
+    for entry in files:
+        if not entry.local and failing.isdisjoint(entry.web):
+            continue  # every link of this file passed: no need to read it again
+        document = read_document(entry.target)
         rules = link_rules(policy.rules_for(document.path))
-        if not rules:
-            continue
-        statuses = document_statuses(document, target, rules, policy, checked, site_root, exclude)
-        if any(s.verdict not in ("ok", "excluded", "skipped") for s in statuses.values()):
+        statuses = document_statuses(
+            document, entry.target, rules, policy, checked, site_root, exclude
+        )
+        if any(s.verdict not in PASSING for s in statuses.values()):
             findings.extend(lint_document(document, rules, policy, statuses))
     return findings

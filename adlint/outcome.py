@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from adlint.discover import Target
 from adlint.document import Document, line_starts_of
-from adlint.engine import lint_document, read_document
+from adlint.engine import lint_document, read_article_bytes, read_document
 from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
 from adlint.policy import Policy
@@ -167,8 +167,8 @@ def _read_lines(path: str) -> tuple[str, ...] | None:
     from adlint.errors import ParseError
     from adlint.parse.source import decode
 
-    try:
-        text, _ = decode(Path(path).read_bytes())
+    try:  # read_article_bytes: the same size cap and FIFO/device refusal as the lint pass
+        text, _ = decode(read_article_bytes(Path(path)))
     except (OSError, ValueError, ParseError):
         return None
     return _split_lines(text, line_starts_of(text))

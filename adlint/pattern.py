@@ -13,7 +13,7 @@ article, and `.*.*.*=.*X` polynomial time that is just as fatal on an 8 KB URL. 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from typing import Any
 
 import regex
@@ -65,12 +65,13 @@ class SafePattern:
 
     __slots__ = ("pattern", "groupindex", "_compiled", "_timeouts", "_prefix")
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int, parsed: Any) -> None:
+        """Use `compile_pattern`: it validates `parsed` (the `re` parse of `pattern`) first."""
         self.pattern = pattern
-        self.groupindex = re.compile(pattern, flags).groupindex
+        self.groupindex = dict(parsed.state.groupdict)
         self._compiled = regex.compile(pattern, flags | regex.VERSION0)
         self._timeouts = 0
-        self._prefix = _anchored_prefix(sre_parse.parse(pattern, flags))
+        self._prefix = _anchored_prefix(parsed)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
         return self._run(self._compiled.search, text, pos, endpos)
@@ -127,9 +128,18 @@ def compile_pattern(pattern: str, flags: int = 0) -> SafePattern:
     """Compile `pattern`, raising re.error for bad syntax and UnsafePattern for risky ones."""
     if len(pattern) > MAX_PATTERN:
         raise UnsafePattern(f"pattern is longer than {MAX_PATTERN} characters")
-    compiled = SafePattern(pattern, flags)
-    _check(sre_parse.parse(pattern, flags))
-    return compiled
+    parsed = sre_parse.parse(pattern, flags)  # the `re` syntax check: raises re.error
+    _check(parsed)
+    return SafePattern(pattern, flags, parsed)
+
+
+def search_any(patterns: Iterable[SafePattern], text: str) -> bool:
+    """True when one of the patterns is found in `text`. A pattern that runs past its time
+    limit counts as found: callers use this to skip work (exclusions), the safe side."""
+    try:
+        return any(pattern.search(text) for pattern in patterns)
+    except PatternTimeout:
+        return True
 
 
 def _check(parsed: Any) -> None:

@@ -126,16 +126,20 @@ def parse_policy_text(text: str, display: str, *, allow_config: bool) -> LineDic
         data.line = 1
     if not isinstance(data, LineDict):
         raise PolicyError("a policy file must be a mapping", path=display, line=1)
-    allowed = POLICY_KEYS + (CONFIG_KEYS if allow_config else ())
+    check_keys(data, POLICY_KEYS + (CONFIG_KEYS if allow_config else ()), display, "top-level key")
+    return data
+
+
+def check_keys(data: LineDict, allowed: tuple[str, ...], display: str, what: str) -> None:
+    """Refuse the first key not in `allowed`, naming its file, line and the expected keys."""
     for key in data:
         if key not in allowed:
             raise PolicyError(
-                f"unknown top-level key (expected: {', '.join(allowed)})",
+                f"unknown {what} (expected: {', '.join(allowed)})",
                 path=display,
                 line=data.line_of(key),
                 key=str(key),
             )
-    return data
 
 
 def _display(path: Path) -> str:

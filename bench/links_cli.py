@@ -69,6 +69,7 @@ def stage_times(corpus: Path, cache: Path, jobs: int | None, runs: int) -> list[
     """In-process runs: the whole run, the link stage, and the checker inside it."""
     import adlint.commands.common as common
     import adlint.linkphase as linkphase
+    import adlint.links.checker as checker
     from adlint.cli import main
 
     times: dict[str, float] = {}
@@ -86,8 +87,8 @@ def stage_times(corpus: Path, cache: Path, jobs: int | None, runs: int) -> list[
         setattr(module, name, wrapper)
 
     timed(common, "run_link_phase")
-    timed(linkphase, "check_urls")
-    timed(linkphase, "collect_web_urls")
+    timed(checker, "check_urls")
+    timed(linkphase, "collect_links")
     results = []
     for _ in range(runs):
         times.clear()
@@ -155,7 +156,7 @@ def main() -> None:
             for label, times in zip(("cold", "warm"), stages, strict=True):
                 print(
                     f"in-process {label}: run {times['run']:.2f} s, link stage"
-                    f" {times['run_link_phase']:.3f} s (collect {times['collect_web_urls']:.3f} s,"
+                    f" {times['run_link_phase']:.3f} s (collect {times['collect_links']:.3f} s,"
                     f" check_urls {times['check_urls']:.3f} s)"
                 )
             link_ratio = stages[0]["run_link_phase"] / stages[1]["run_link_phase"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,20 +184,9 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
     any file is read or output written.
     """
     chosen = selected_rules(policy, args)
-    settings = policy.settings
-    extensions = (
-        [e for e in args.extensions.split(",") if e]
-        if getattr(args, "extensions", None)
-        else settings.get("extensions", DEFAULT_EXTENSIONS)
-    )
-    exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
     restricted = _restrict(policy, chosen)
-    shard = _shard(args)
+    targets = _target_finder(args, policy)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
-
-    def targets() -> Iterator[Target]:
-        found = discover(args.paths, extensions=extensions, exclude=exclude)
-        return (t for t in found if in_shard(t.display, shard))
 
     inputs = PolicyInputs(
         config=args.config,
@@ -217,7 +206,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
             return
         collected = list(linted)
         extra: dict[str, list[Finding]] = {}
-        for finding in run_link_phase(targets(), targets(), restricted, links):
+        for finding in run_link_phase(targets(), restricted, links):
             extra.setdefault(finding.path, []).append(finding)
         known = {outcome.path for outcome in collected}
         collected += [Outcome(p, (), (), targets=0) for p in extra if p not in known]
@@ -249,7 +238,14 @@ def in_path_order(targets: Iterable[Target]) -> Iterator[Target]:
 
 def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Target, Policy]]:
     """The files `adlint fix` (or `check --fix`) works on, with the rules selected."""
-    chosen = selected_rules(policy, args)
+    restricted = _restrict(policy, selected_rules(policy, args))
+    for target in _target_finder(args, policy)():
+        yield target, restricted
+
+
+def _target_finder(args: argparse.Namespace, policy: Policy) -> Callable[[], Iterator[Target]]:
+    """A function that walks the PATHs again each time it is called (extensions, excluded
+    paths and --shard applied); flags are validated now, before any file is read."""
     settings = policy.settings
     extensions = (
         [e for e in args.extensions.split(",") if e]
@@ -257,11 +253,13 @@ def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Targ
         else settings.get("extensions", DEFAULT_EXTENSIONS)
     )
     exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
-    restricted = _restrict(policy, chosen)
     shard = _shard(args)
-    for target in discover(args.paths, extensions=extensions, exclude=exclude):
-        if in_shard(target.display, shard):
-            yield target, restricted
+
+    def targets() -> Iterator[Target]:
+        found = discover(args.paths, extensions=extensions, exclude=exclude)
+        return (t for t in found if in_shard(t.display, shard))
+
+    return targets
 
 
 def _shard(args: argparse.Namespace) -> tuple[int, int] | None:

@@ -15,7 +15,7 @@ from adlint.finding import Finding
 from adlint.fix.actions import FixAction, parse_fix
 from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
 from adlint.parse import parse_text
-from adlint.parse.source import _BOMS, _utf16_without_bom, decode
+from adlint.parse.source import decode, file_encoding
 from adlint.policy import Policy
 
 
@@ -41,16 +41,6 @@ class FixResult:
             tofile=f"b/{self.path}",
         )
         return "".join(lines)
-
-
-def _encoding(data: bytes) -> tuple[bytes, str]:
-    """The BOM and encoding to write back: the file keeps the encoding it was read in."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return bom, encoding
-    if b"\x00" in data:
-        return b"", _utf16_without_bom(data) or "utf-8"
-    return b"", "utf-8"
 
 
 def resolve(edits: list[Edit]) -> list[Edit]:
@@ -119,7 +109,7 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
 def write(target: Target, result: FixResult) -> None:
     """Replace the file atomically (temp file in the same directory, then rename)."""
     data = read_article_bytes(target.path)
-    bom, encoding = _encoding(data)
+    bom, encoding = file_encoding(data)
     payload = bom + result.fixed.encode(encoding)
     mode = target.path.stat().st_mode
     handle, temporary = tempfile.mkstemp(dir=target.path.parent, prefix=".adlint-fix-")

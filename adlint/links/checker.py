@@ -30,7 +30,7 @@ from adlint.links.options import LinkOptions, LinkStatus
 from adlint.links.progress import Progress
 from adlint.links.request import Hop, Requester, is_retryable_status
 from adlint.links.url import host_of, normalise_url
-from adlint.pattern import PatternTimeout, SafePattern, compile_pattern
+from adlint.pattern import compile_pattern, search_any
 from adlint.urls import registered_domain
 
 if importlib.util.find_spec("sniffio") is None:
@@ -82,18 +82,6 @@ async def check_urls_async(
     return {**results, **fresh}
 
 
-def _excluded(url: str, patterns: list[SafePattern]) -> str | None:
-    """Why the URL is excluded, if it is; a pattern that runs too long excludes it (and says
-    so) rather than hang the run."""
-    for pattern in patterns:
-        try:
-            if pattern.search(url):
-                return "matches an exclude pattern"
-        except PatternTimeout as timeout:
-            return f"exclude {timeout}"
-    return None
-
-
 def _plan(urls: Iterable[str], options: LinkOptions) -> tuple[dict[str, LinkStatus], list[str]]:
     """Normalise and dedupe; settle skipped and excluded URLs without any request."""
     patterns = [compile_pattern(p) for p in options.exclude]
@@ -106,8 +94,8 @@ def _plan(urls: Iterable[str], options: LinkOptions) -> tuple[dict[str, LinkStat
             settled[key] = LinkStatus(key, "skipped", None, "not an http(s) URL")
         elif url in todo or url in settled:
             continue
-        elif reason := _excluded(url, patterns):
-            settled[url] = LinkStatus(url, "excluded", None, reason)
+        elif search_any(patterns, url):
+            settled[url] = LinkStatus(url, "excluded", None, "matches an exclude pattern")
         else:
             todo[url] = None
     return settled, list(todo)

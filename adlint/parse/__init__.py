@@ -14,7 +14,7 @@ from adlint.parse.builder import DocumentBuilder
 from adlint.parse.frontmatter import blank_front_matter, split_front_matter
 from adlint.parse.html import HtmlFeeder
 from adlint.parse.markdown import MarkdownWalker
-from adlint.parse.source import NUL_PROBLEM, decode
+from adlint.parse.source import decode_with_offset
 
 MARKDOWN_SUFFIXES = frozenset((".md", ".markdown", ".mdx", ".mkd", ".mdown"))
 HTML_SUFFIXES = frozenset((".html", ".htm", ".xhtml"))
@@ -40,11 +40,9 @@ def sniff_format(path: str, text: str) -> str:
 
 def parse_bytes(path: str, data: bytes, *, format: str | None = None) -> Document:
     """Decode and parse; raises ParseError only when nothing at all can be linted."""
-    text, problem = decode(data)
+    text, problem, start = decode_with_offset(data)
     document = parse_text(path, text, format=format)
     if problem:
-        marker = "\x00" if problem.startswith(NUL_PROBLEM) else "\ufffd"
-        start = max(text.find(marker), 0)
         document = replace(document, problems=(Problem(start, problem), *document.problems))
     return document
 

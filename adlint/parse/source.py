@@ -24,6 +24,15 @@ _BOMS = (
 _ANY_NEWLINE = re.compile(r"\r\n?")
 
 
+def decode_with_offset(data: bytes) -> tuple[str, str | None, int]:
+    """Like `decode`, plus where in the text the problem is (0 when there is none)."""
+    text, problem = decode(data)
+    if problem is None:
+        return text, None, 0
+    marker = "\x00" if problem.startswith(_NUL_PROBLEM) else "\ufffd"
+    return text, problem, max(text.find(marker), 0)
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Return (text, problem). A BOM selects the encoding and is dropped from the text.
 
@@ -32,32 +41,34 @@ def decode(data: bytes) -> tuple[str, str | None]:
     a BOM (recognised by its pattern of zero bytes), a stray NUL in otherwise valid UTF-8
     (linted, and reported), or a binary file: only then is ParseError raised.
     """
+    bom, encoding = file_encoding(data)
+    body = data[len(bom) :]
+    if encoding == "utf-8" and b"\x00" in body:
+        return _decode_utf8_with_nul(body)
+    try:
+        return body.decode(encoding), None
+    except UnicodeDecodeError as error:
+        return body.decode(encoding, "replace"), _describe(error)
+
+
+def file_encoding(data: bytes) -> tuple[bytes, str]:
+    """The BOM (maybe empty) and the encoding the bytes are read in; `adlint fix` writes a
+    file back with the same two, so it keeps its encoding."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding), None
-            except UnicodeDecodeError as error:
-                return data[len(bom) :].decode(encoding, "replace"), _describe(error)
+            return bom, encoding
     if b"\x00" in data:
-        return _decode_with_nul(data)
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        return data.decode("utf-8", "replace"), _describe(error)
+        return b"", _utf16_without_bom(data) or "utf-8"
+    return b"", "utf-8"
 
 
-NUL_PROBLEM = "contains NUL bytes"
+_NUL_PROBLEM = "contains NUL bytes"
 _BINARY_CONTROLS = tuple(bytes([b]) for b in (*range(0, 9), *range(14, 27), *range(28, 32)))
 """C0 controls that text never has (tab, newlines, form feed and ESC excepted)."""
 
 
-def _decode_with_nul(data: bytes) -> tuple[str, str | None]:
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        try:
-            return data.decode(utf16), None
-        except UnicodeDecodeError as error:
-            return data.decode(utf16, "replace"), _describe(error)
+def _decode_utf8_with_nul(data: bytes) -> tuple[str, str | None]:
+    """A stray NUL in UTF-8 text is linted and reported; many controls mean a binary file."""
     binary = ParseError("binary file (NUL bytes, not UTF-8 or UTF-16 text); not an article")
     sample = data[:8192]
     controls = sum(sample.count(byte) for byte in _BINARY_CONTROLS)
@@ -67,7 +78,7 @@ def _decode_with_nul(data: bytes) -> tuple[str, str | None]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise binary from None
-    return text, f"{NUL_PROBLEM} (first at byte offset {data.index(0)})"
+    return text, f"{_NUL_PROBLEM} (first at byte offset {data.index(0)})"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

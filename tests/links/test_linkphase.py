@@ -1,6 +1,6 @@
 """`adlint check --check-links` end to end: real articles, a real HTTP server on 127.0.0.x.
 
-Every test runs the CLI (`adlint.cli.main`) against the loopback server of tests/links and
+Every test runs the CLI (`adlint.cli.main`) against the loopback server of conftest.py and
 reads the JSON output; the server counts what was asked of it. Nothing leaves the machine.
 Ephemeral ports have five digits, so columns after a URL on the same line are fixed too.
 """
@@ -9,32 +9,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
-from tests.links.conftest import LocalServer, redirect, status
+
+from .conftest import LocalServer, redirect, status
 
 LINK_RULES = "broken-link,link-unreachable,link-redirect,javascript-link"
 QUICK = ["--no-progress", "--link-retries", "1", "--link-timeout", "2"]
 LINKS = ["--check-links", "--allow-private", "--no-cache", *QUICK]
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    instance = LocalServer()
-    yield instance
-    instance.close()
-
-
-@pytest.fixture
-def other_server() -> Iterator[LocalServer]:
-    """127.0.0.2: another host, and for registered_domain (an IP is its own) another site."""
-    instance = LocalServer("127.0.0.2")
-    yield instance
-    instance.close()
 
 
 @pytest.fixture

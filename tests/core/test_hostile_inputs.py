@@ -77,14 +77,9 @@ def reference_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
-def offset_of(lines: list[str], text: str, line: int, column: int) -> int:
-    """The offset of a 1-based (line, column), computed without adlint's line table."""
-    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-    return starts[line - 1] + column - 1
-
-
 def assert_positions_valid(text: str, findings: list[Finding]) -> None:
     lines = reference_lines(text)
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]  # not adlint's line table
     for finding in findings:
         where = f"{finding.rule} at {finding.line}:{finding.column}"
         assert 1 <= finding.line <= len(lines), where
@@ -93,7 +88,7 @@ def assert_positions_valid(text: str, findings: list[Finding]) -> None:
         assert 1 <= finding.end_column <= len(lines[finding.end_line - 1]) + 1, where
         assert (finding.end_line, finding.end_column) >= (finding.line, finding.column), where
         if finding.snippet:
-            start = offset_of(lines, text, finding.line, finding.column)
+            start = starts[finding.line - 1] + finding.column - 1
             assert text[start : start + len(finding.snippet)] == finding.snippet, where
 
 

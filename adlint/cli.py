@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 from adlint import __version__
@@ -41,7 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.run(args))
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return int(args.run(args))
     except PolicyError as error:
         print(f"adlint: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -50,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("adlint: interrupted", file=sys.stderr)
         return 130
+
+
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    """Warnings (an unusable cache, say) read like adlint's errors, without source lines."""
+    print(f"adlint: warning: {message}", file=sys.stderr)
 
 
 def main_entry() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from adlint.errors import PolicyError
 from adlint.policy import Policy, load_default_policy, load_policy, read_policy_file
+from adlint.sourcelog import digest_of, read_source, recording
 from adlint.yamlfile import LineDict
 
 CONFIG_NAMES = (".adlint.yaml", ".adlint.yml")
@@ -52,7 +53,7 @@ def _read_pyproject(path: Path) -> LineDict:
 
     display = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_source(path)
         table = tomllib.loads(text).get("tool", {}).get("adlint", {})
     except tomllib.TOMLDecodeError as error:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(error))) else 1
@@ -105,13 +106,17 @@ def _to_line_dict(value: Any, lines: dict[str, int], line: int) -> Any:
 def load_config(
     *, config: Path | None, policies: Sequence[Path], cwd: Path, discover: bool = True
 ) -> tuple[Policy, Path | None]:
-    """Build the policy in effect: config (found or given) then each `--policy` file."""
+    """Build the policy in effect: config (found or given) then each `--policy` file.
+
+    The policy's `sources` digest covers every file read on the way (sourcelog.py).
+    """
     config_path = config if config is not None else (find_config(cwd) if discover else None)
-    layers: list[tuple[Path, LineDict]] = []
-    if config_path is not None:
-        layers.append((config_path, read_config(config_path)))
-    for policy in policies:
-        layers.append((policy, read_policy_file(policy, allow_config=True)))
-    if not layers:
-        return load_default_policy(), None
-    return load_policy(layers), config_path
+    with recording() as log:
+        layers: list[tuple[Path, LineDict]] = []
+        if config_path is not None:
+            layers.append((config_path, read_config(config_path)))
+        for policy in policies:
+            layers.append((policy, read_policy_file(policy, allow_config=True)))
+        built = load_policy(layers) if layers else load_default_policy()
+    built.sources = digest_of(log)
+    return built, config_path

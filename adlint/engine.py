@@ -78,21 +78,30 @@ class FileResult:
 
 def read_document(target: Target) -> Document:
     """Read and parse one file; unreadable files become a Document holding only a problem."""
+    return read_target(target)[0]
+
+
+def read_target(target: Target) -> tuple[Document, bytes | None]:
+    """The parsed document and the bytes it was parsed from (None when they could not be read).
+
+    The bytes key the result cache: a file that cannot be read is linted every time.
+    """
+    data = None
     try:
         data = read_article_bytes(target.path)
-        return parse_bytes(target.display, data)
+        return parse_bytes(target.display, data), data
     except FileNotFoundError:
-        return _problem_document(target.display, "file not found")
+        return _problem_document(target.display, "file not found"), None
     except IsADirectoryError:
-        return _problem_document(target.display, "is a directory")
+        return _problem_document(target.display, "is a directory"), None
     except PermissionError:
-        return _problem_document(target.display, "permission denied")
+        return _problem_document(target.display, "permission denied"), None
     except OSError as error:
-        return _problem_document(target.display, f"cannot read file: {error.strerror}")
+        return _problem_document(target.display, f"cannot read file: {error.strerror}"), None
     except ParseError as error:
-        return _problem_document(target.display, error.reason)
+        return _problem_document(target.display, error.reason), data
     except RecursionError:
-        return _problem_document(target.display, "document is nested too deeply to parse")
+        return _problem_document(target.display, "document is nested too deeply to parse"), data
 
 
 def read_article_bytes(path: Path) -> bytes:

@@ -1,16 +1,19 @@
-"""The link stage of a run: collect every document's URLs, check each unique one once, then
-let the `reachable` rules report, each finding at its own file, line and column.
+"""The link stage of a run: check each unique URL once, then let the `reachable` rules
+report, each finding at its own file, line and column.
 
-Documents are not kept in memory: the collect pass keeps only each file's URL indexes (four
-bytes a link), and the report pass reads again only the files that use a failing URL or
-have local links (checked on disk). Files without link rules are never read here.
+The lint pass collects each document's URLs while it is parsed (`document_links`), so
+documents are not kept in memory and not parsed twice: this stage keeps each file's URL
+indexes (four bytes a link), and reads again only the files that use a failing URL or
+have local links (checked on disk), unless the result cache already holds their link
+findings for the same verdicts.
 """
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,8 +24,10 @@ from adlint.engine import lint_document, read_document
 from adlint.finding import Finding
 from adlint.kinds import RuleContext
 from adlint.links import LinkOptions, LinkStatus, normalise_url
+from adlint.outcome import Outcome, utf16_columns, with_extra
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
 from adlint.policy import Policy, Rule
+from adlint.resultcache import ResultCache, decode_findings, encode_findings, links_key
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
 PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")
@@ -70,39 +75,19 @@ def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Ite
                 yield element.url
 
 
-@dataclass(frozen=True)
-class FileLinks:
-    """What the report pass needs to know about one file without parsing it again."""
-
-    target: Target
-    web: array
-    """Indexes of its web URLs in the run's list of unique normalised URLs."""
-    local: bool
-    """Whether it has local links (checked on disk in the report pass)."""
-
-
-def collect_links(targets: Iterable[Target], policy: Policy) -> tuple[list[str], list[FileLinks]]:
-    """The unique normalised http(s) URLs the link rules select, and each file's links.
-
-    Files whose rules include no link rule are not read at all.
-    """
-    index: dict[str, int] = {}
-    files: list[FileLinks] = []
-    for target in targets:
-        rules = link_rules(policy.rules_for(target.display))
-        if not rules:
-            continue
-        document = read_document(target)
-        web = array("I")
-        local = False
-        for url in _document_urls(document, rules, policy):
-            if urls.is_web_url(url):
-                if (normalised := normalise_url(url)) is not None:
-                    web.append(index.setdefault(normalised, len(index)))
-            elif is_local(url):
-                local = True
-        files.append(FileLinks(target, web, local))
-    return list(index), files
+def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...], bool]:
+    """The normalised http(s) URLs the link rules select in this document (in order, repeats
+    kept), and whether it links to local files. Run in the lint pass, while it is parsed."""
+    rules = link_rules(policy.rules_for(document.path))
+    web: list[str] = []
+    local = False
+    for url in _document_urls(document, rules, policy):
+        if urls.is_web_url(url):
+            if (normalised := normalise_url(url)) is not None:
+                web.append(normalised)
+        elif is_local(url):
+            local = True
+    return tuple(web), local
 
 
 def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
@@ -148,30 +133,108 @@ def document_statuses(
     return statuses
 
 
+@dataclass(frozen=True)
+class Linted:
+    """A file as the lint pass left it, waiting for its links to be judged."""
+
+    target: Target
+    outcome: Outcome
+    """Its lint result, `web_links` dropped (the indexes below replace them)."""
+    key: bytes | None
+    """Its result-cache key, None when not cached."""
+    web: array
+    """Indexes of its web URLs in the run's list of unique normalised URLs (4 bytes each)."""
+
+
 def run_link_phase(
-    targets: Iterable[Target], policy: Policy, settings: LinkSettings
-) -> list[Finding]:
-    """Check links for all targets; findings for every file using a failing link."""
+    files: Iterable[tuple[Target, Outcome, bytes | None]],
+    policy: Policy,
+    settings: LinkSettings,
+    cache: ResultCache | None = None,
+) -> Iterator[Outcome]:
+    """Check every unique URL once, then complete each file's Outcome with its link findings.
+
+    Files whose links all pass come back as they were. The others are parsed again, unless
+    the cache knows their link findings under the same verdicts (files with local links are
+    always parsed: their verdicts depend on the disk, not on the checker).
+    """
     from adlint.links.checker import check_urls  # httpx is imported only when links are checked
 
-    unique, files = collect_links(targets, policy)
+    index: dict[str, int] = {}
+    pending: list[Linted] = []
+    for target, outcome, key in files:
+        web = array("I", [index.setdefault(url, len(index)) for url in outcome.web_links or ()])
+        pending.append(Linted(target, replace(outcome, web_links=None), key, web))
+    unique = list(index)
     checked = check_urls(unique, settings.options, progress=settings.progress) if unique else {}
     failing = {
         number
         for number, url in enumerate(unique)
         if (status := checked.get(url)) is not None and status.verdict not in PASSING
     }
-    site_root = settings.site_root or Path.cwd()
-    exclude = [compile_pattern(pattern) for pattern in settings.options.exclude]
-    findings: list[Finding] = []
-    for entry in files:
-        if not entry.local and failing.isdisjoint(entry.web):
-            continue  # every link of this file passed: no need to read it again
-        document = read_document(entry.target)
-        rules = link_rules(policy.rules_for(document.path))
+    judge = _Judge(policy, checked, settings, cache)
+    for entry in pending:
+        bad = sorted({unique[n] for n in entry.web if n in failing})
+        if not bad and not entry.outcome.local_links:
+            yield entry.outcome  # every link of this file passed: no need to read it again
+        else:
+            yield judge.complete(entry, bad)
+
+
+class _Judge:
+    """Link findings for one file at a time, from the cache or from a fresh parse."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        checked: Mapping[str, LinkStatus],
+        settings: LinkSettings,
+        cache: ResultCache | None,
+    ) -> None:
+        self.policy = policy
+        self.checked = checked
+        self.site_root = settings.site_root or Path.cwd()
+        self.exclude = [compile_pattern(pattern) for pattern in settings.options.exclude]
+        self.cache = cache
+
+    def complete(self, entry: Linted, failing: list[str]) -> Outcome:
+        outcome = entry.outcome
+        key = None
+        if self.cache is not None and entry.key is not None and not outcome.local_links:
+            key = links_key(entry.key, _verdicts(self.checked[url] for url in failing))
+            if (hit := self.cache.lookup([key]).get(key)) is not None:
+                rows, columns = hit
+                return _completed(outcome, decode_findings(outcome.path, rows), columns)
+        extra, columns = self._findings(entry.target)
+        if key is not None and self.cache is not None:
+            self.cache.add(key, [encode_findings(extra), columns])
+        return _completed(outcome, extra, columns)
+
+    def _findings(self, target: Target) -> tuple[list[Finding], list[list[int]] | None]:
+        document = read_document(target)
+        rules = link_rules(self.policy.rules_for(document.path))
         statuses = document_statuses(
-            document, entry.target, rules, policy, checked, site_root, exclude
+            document, target, rules, self.policy, self.checked, self.site_root, self.exclude
         )
-        if any(s.verdict not in PASSING for s in statuses.values()):
-            findings.extend(lint_document(document, rules, policy, statuses))
-    return findings
+        if all(s.verdict in PASSING for s in statuses.values()):
+            return [], None
+        findings = lint_document(document, rules, self.policy, statuses)
+        columns = utf16_columns(document.text, document.line_starts, findings)
+        return findings, [list(pair) for pair in columns] if columns is not None else None
+
+
+def _completed(outcome: Outcome, extra: list[Finding], columns: list[list[int]] | None) -> Outcome:
+    """The Outcome with its link findings; a file named twice gets them twice, as its own."""
+    copies = outcome.targets or 1
+    pairs = tuple((a, b) for a, b in columns) * copies if columns is not None else None
+    return with_extra(outcome, extra * copies, pairs)
+
+
+def _verdicts(statuses: Iterable[LinkStatus]) -> str:
+    """What the reachable rules read from the verdicts of a file's failing links."""
+    return json.dumps(
+        [
+            [s.url, s.verdict, s.status, s.reason, s.final_url, list(s.chain), s.attempts]
+            for s in statuses
+        ]
+    )

@@ -274,8 +274,9 @@ def _decode_destination(value: str) -> str:
 def builtin_catalogue_text() -> str:
     """The shipped policies/networks.yaml (inside the wheel, or the checkout's)."""
     from adlint.policy import builtin_dir
+    from adlint.sourcelog import read_source
 
-    return (builtin_dir() / "networks.yaml").read_text(encoding="utf-8")
+    return read_source(builtin_dir() / "networks.yaml")
 
 
 def load_catalogue(sources: Sequence[tuple[str, str]]) -> Catalogue:

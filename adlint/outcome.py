@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adlint.discover import Target
-from adlint.document import Document, line_starts_of
-from adlint.engine import lint_document, read_article_bytes, read_document
+from adlint.document import Document
+from adlint.engine import lint_document, read_target
 from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
 from adlint.policy import Policy
@@ -43,17 +42,36 @@ class Outcome:
     """Files linted for this path: 2 when it was named twice (counted twice, as always)."""
     stats: FileStats | None = None
     """Words and title for the compliance report (None for a path that was not parsed)."""
+    web_links: tuple[str, ...] | None = None
+    """With link checking: the normalised http(s) URLs its link rules select, in order, so
+    the link stage needs no second parse. None when not collected."""
+    local_links: bool = False
+    """With link checking: whether it has links to local files (checked on disk)."""
 
     def with_findings(self, findings: Sequence[Finding]) -> Outcome:
         """The same file with findings changed in place (e.g. baseline suppressions)."""
         return replace(self, findings=tuple(findings))
 
 
-def lint_outcome(target: Target, policy: Policy) -> Outcome:
+def lint_outcome(target: Target, policy: Policy, *, links: bool = False) -> Outcome:
     """Read, parse and lint one file; keep only its Outcome."""
-    document = read_document(target)
+    return lint_file(target, policy, links=links)[0]
+
+
+def lint_file(
+    target: Target, policy: Policy, *, links: bool = False
+) -> tuple[Outcome, bytes | None]:
+    """Lint one file and return its Outcome and the bytes it was linted from (None when
+    unreadable), which key the result cache. `links` also collects its links."""
+    document, data = read_target(target)
     findings = lint_document(document, policy.rules_for(document.path), policy)
-    return outcome_of(document, findings)
+    outcome = outcome_of(document, findings)
+    if links:
+        from adlint.linkphase import document_links
+
+        web, local = document_links(document, policy)
+        outcome = replace(outcome, web_links=web, local_links=local)
+    return outcome, data
 
 
 def outcome_of(document: Document, findings: Sequence[Finding]) -> Outcome:
@@ -64,12 +82,12 @@ def outcome_of(document: Document, findings: Sequence[Finding]) -> Outcome:
         path=document.path,
         findings=tuple(findings),
         fingerprints=tuple(fingerprints(findings)),
-        utf16=_utf16_columns(document.text, document.line_starts, findings),
+        utf16=utf16_columns(document.text, document.line_starts, findings),
         stats=file_stats(document),
     )
 
 
-def _utf16_columns(
+def utf16_columns(
     text: str, line_starts: Sequence[int], findings: Iterable[Finding]
 ) -> Columns | None:
     if text.isascii():
@@ -131,6 +149,8 @@ def coalesce(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
             None if exact else utf16,
             targets=sum(part.targets for part in parts),
             stats=first.stats,
+            web_links=first.web_links,
+            local_links=first.local_links,
         )
 
 
@@ -141,34 +161,25 @@ def _columns(outcome: Outcome, index: int) -> tuple[int, int]:
     return finding.column, finding.end_column
 
 
-def with_extra(outcome: Outcome, extra: Sequence[Finding]) -> Outcome:
-    """Add findings made after the document was dropped (link checking) to a file's Outcome.
+def with_extra(
+    outcome: Outcome, extra: Sequence[Finding], columns: Columns | None = None
+) -> Outcome:
+    """Add findings made after the lint pass (link checking) to a file's Outcome.
 
-    The merged order is what one stable sort of (own findings, then extra) gives; UTF-16
-    columns come from reading the file again, as the document is gone.
+    `columns` are the extra findings' UTF-16 columns (None: equal to their code-point
+    columns), computed where their document was parsed. The merged order is what one stable
+    sort of (own findings, then extra) gives.
     """
     if not extra:
         return outcome
-    merged = sorted((*outcome.findings, *extra), key=lambda f: f.sort_key())
-    lines = _read_lines(outcome.path)
-    utf16 = None
-    if lines is not None and not all(line.isascii() for line in lines):
-        utf16 = tuple(
-            (utf16_column(lines, f.line, f.column), utf16_column(lines, f.end_line, f.end_column))
-            for f in merged
-        )
+    pairs = [(f, _columns(outcome, i)) for i, f in enumerate(outcome.findings)]
+    pairs += [(f, columns[i] if columns else (f.column, f.end_column)) for i, f in enumerate(extra)]
+    pairs.sort(key=lambda pair: pair[0].sort_key())
+    merged = [finding for finding, _ in pairs]
+    exact = all(c == (f.column, f.end_column) for f, c in pairs)
     return replace(
-        outcome, findings=tuple(merged), fingerprints=tuple(fingerprints(merged)), utf16=utf16
+        outcome,
+        findings=tuple(merged),
+        fingerprints=tuple(fingerprints(merged)),
+        utf16=None if exact else tuple(c for _, c in pairs),
     )
-
-
-def _read_lines(path: str) -> tuple[str, ...] | None:
-    """The file's lines as adlint decoded them, or None when it cannot be read now."""
-    from adlint.errors import ParseError
-    from adlint.parse.source import decode
-
-    try:  # read_article_bytes: the same size cap and FIFO/device refusal as the lint pass
-        text, _ = decode(read_article_bytes(Path(path)))
-    except (OSError, ValueError, ParseError):
-        return None
-    return _split_lines(text, line_starts_of(text))

@@ -20,10 +20,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from adlint.discover import Target
-from adlint.outcome import Outcome, lint_outcome
+from adlint.engine import read_article_bytes
+from adlint.errors import ParseError
+from adlint.outcome import Outcome, lint_file
 from adlint.policy import Policy
+from adlint.resultcache import ResultCache, decode_outcome, encode_outcome, file_key
+from adlint.urls import preload
 
 CHUNK = 16
 """Files per task: big enough to amortise inter-process overhead, small enough to balance."""
@@ -40,13 +45,20 @@ class PolicyInputs:
     start: Path
     discover: bool
     rules: frozenset[str]
+    links: bool = False
+    """Collect each file's links for the link stage while it is parsed."""
+    cache_settings: str | None = None
+    """The result cache's settings digest; None when results are not cached."""
 
 
-_WORKER_POLICY: Policy | None = None
+Linted = tuple[Target, Outcome, "bytes | None"]
+"""A target, its Outcome and its result-cache key (None: not cacheable)."""
+
+_WORKER: tuple[Policy, PolicyInputs] | None = None
 
 
 def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Policy]) -> None:
-    global _WORKER_POLICY
+    global _WORKER
     from adlint.config import load_config
 
     policy, _ = load_config(
@@ -55,12 +67,21 @@ def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Pol
         cwd=inputs.start,
         discover=inputs.discover,
     )
-    _WORKER_POLICY = restrict(policy, set(inputs.rules))
+    _WORKER = (restrict(policy, set(inputs.rules)), inputs)
 
 
-def _lint_chunk(chunk: list[Target]) -> list[Outcome]:
-    assert _WORKER_POLICY is not None
-    return [lint_outcome(target, _WORKER_POLICY) for target in chunk]
+def _lint_chunk(chunk: list[Target]) -> list[tuple[Outcome, bytes | None]]:
+    assert _WORKER is not None
+    policy, inputs = _WORKER
+    return [_lint_one(target, policy, inputs) for target in chunk]
+
+
+def _lint_one(target: Target, policy: Policy, inputs: PolicyInputs) -> tuple[Outcome, bytes | None]:
+    """Lint a file; its cache key is taken over the bytes actually linted."""
+    outcome, data = lint_file(target, policy, links=inputs.links)
+    if inputs.cache_settings is None or data is None:
+        return outcome, None
+    return outcome, file_key(inputs.cache_settings, target.display, data)
 
 
 def _chunks(targets: Iterable[Target], size: int) -> Iterator[list[Target]]:
@@ -83,22 +104,112 @@ def lint_parallel(
     inputs: PolicyInputs,
     restrict: Callable[[Policy, set[str]], Policy],
     jobs: int,
-) -> Iterator[Outcome]:
-    """Yield each target's Outcome, in order; `jobs == 1` stays in this process."""
-    if jobs <= 1:
-        for target in targets:
-            yield lint_outcome(target, policy)
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with context.Pool(jobs, initializer=_initialise, initargs=(inputs, restrict)) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[list[Outcome]]] = deque()
+    cache: ResultCache | None = None,
+) -> Iterator[Linted]:
+    """Yield each target's Outcome, in order; `jobs == 1` stays in this process.
+
+    With a cache, files it knows are answered without parsing; only the others go to the
+    workers, which are started at the first such file (a fully cached run starts none).
+    New results are stored as they arrive.
+    """
+    with _Workers(policy, inputs, restrict, jobs) as workers:
+        pending: deque[tuple[list[Target], list[tuple[Outcome | None, bytes | None]], Any]]
+        pending = deque()
         for chunk in _chunks(targets, CHUNK):
-            pending.append(pool.apply_async(_lint_chunk, (chunk,)))
+            known = _cached(chunk, inputs, cache)
+            misses = [t for t, (o, _) in zip(chunk, known, strict=True) if o is None]
+            pending.append((chunk, known, workers.submit(misses) if misses else None))
             if len(pending) >= WINDOW * jobs:
-                yield from pending.popleft().get()
+                yield from _finish(*pending.popleft(), cache)
         while pending:
-            yield from pending.popleft().get()
+            yield from _finish(*pending.popleft(), cache)
+
+
+def _cached(
+    chunk: list[Target], inputs: PolicyInputs, cache: ResultCache | None
+) -> list[tuple[Outcome | None, bytes | None]]:
+    """Per target, the Outcome the cache holds (or None) and its key (None: not cacheable)."""
+    if cache is None or inputs.cache_settings is None:
+        return [(None, None)] * len(chunk)
+    keys: list[bytes | None] = []
+    for target in chunk:
+        try:
+            data = read_article_bytes(target.path)
+        except (OSError, ParseError):
+            keys.append(None)  # unreadable now: the worker reports why
+        else:
+            keys.append(file_key(inputs.cache_settings, target.display, data))
+    found = cache.lookup([key for key in keys if key is not None])
+    answers: list[tuple[Outcome | None, bytes | None]] = []
+    for target, key in zip(chunk, keys, strict=True):
+        value = found.get(key) if key is not None else None
+        outcome = decode_outcome(target.display, value) if value is not None else None
+        if outcome is not None and inputs.links and outcome.web_links is None:
+            outcome = None  # cached by a run that did not collect links
+        answers.append((outcome, key))
+    return answers
+
+
+def _finish(
+    chunk: list[Target],
+    known: list[tuple[Outcome | None, bytes | None]],
+    result: Any,
+    cache: ResultCache | None,
+) -> Iterator[Linted]:
+    fresh = iter(result.get() if result is not None else ())
+    for target, (outcome, cached_key) in zip(chunk, known, strict=True):
+        if outcome is not None:
+            yield target, outcome, cached_key
+            continue
+        outcome, key = next(fresh)
+        if cache is not None and key is not None:
+            cache.add(key, encode_outcome(outcome))
+        yield target, outcome, key
+
+
+class _Workers:
+    """The worker pool, started on first use; `jobs == 1` lints in this process."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        inputs: PolicyInputs,
+        restrict: Callable[[Policy, set[str]], Policy],
+        jobs: int,
+    ) -> None:
+        self.policy, self.inputs, self.restrict, self.jobs = policy, inputs, restrict, jobs
+        self.pool: multiprocessing.pool.Pool | None = None
+
+    def submit(self, targets: list[Target]) -> Any:
+        """Start linting `targets`; the result's `get()` gives (Outcome, key) pairs."""
+        if self.jobs <= 1:
+            return _Done([_lint_one(t, self.policy, self.inputs) for t in targets])
+        if self.pool is None:
+            preload()  # workers fork with the suffix list loaded, not once each
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            context = multiprocessing.get_context(method)
+            self.pool = context.Pool(
+                self.jobs, initializer=_initialise, initargs=(self.inputs, self.restrict)
+            )
+        return self.pool.apply_async(_lint_chunk, (targets,))
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+@dataclass(frozen=True)
+class _Done:
+    """An in-process result, shaped like the pool's AsyncResult."""
+
+    value: list[tuple[Outcome, bytes | None]]
+
+    def get(self) -> list[tuple[Outcome, bytes | None]]:
+        return self.value
 
 
 def in_shard(display: str, shard: tuple[int, int] | None) -> bool:

@@ -27,12 +27,13 @@ from typing import Any
 from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.rulebuild import build_rule
+from adlint.sourcelog import read_source
 from adlint.yamlfile import LineDict, YamlError, load_yaml
 
 BUILTIN_PREFIX = "adlint:"
 MAX_EXTENDS_DEPTH = 16
 POLICY_KEYS = ("extends", "site", "networks", "rules", "overrides")
-CONFIG_KEYS = ("fail_on", "exclude_paths", "extensions", "check_links", "links")
+CONFIG_KEYS = ("fail_on", "exclude_paths", "extensions", "check_links", "links", "cache")
 RULE_KEYS = (
     "kind",
     "severity",
@@ -108,7 +109,7 @@ def read_policy_file(path: Path, *, allow_config: bool) -> LineDict:
     """Read and parse one policy file into a mapping; PolicyError on any problem."""
     display = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_source(path)
     except FileNotFoundError:
         raise PolicyError("policy file not found", path=display) from None
     except (OSError, UnicodeDecodeError) as error:
@@ -368,6 +369,8 @@ class Policy:
     settings: dict[str, Any] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     raw: RawPolicy | None = None
+    sources: str = ""
+    """Digest of every file the policy was built from (config.load_config sets it)."""
     _variants: dict[tuple[int, ...], list[Rule]] = field(default_factory=dict)
 
     def rules_for(self, path: str) -> list[Rule]:
@@ -476,7 +479,7 @@ def _load_catalogue(raw: RawPolicy) -> Any:
             continue
         seen.add(location)
         try:
-            text = Path(location).read_text(encoding="utf-8")
+            text = read_source(Path(location))
         except OSError as error:
             raise PolicyError(
                 f"cannot read network catalogue: {error.strerror}", path=display, key="networks"

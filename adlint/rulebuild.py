@@ -194,10 +194,11 @@ def _configure(
 
 def _read_ads_txt(values: dict[str, Any], fail: Callable[..., PolicyError]) -> frozenset[str]:
     from adlint.kinds.allowlist import parse_ads_txt
+    from adlint.sourcelog import read_source
 
     path = Path(values["ads_txt"])
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_source(path, errors="replace")
     except OSError as error:
         raise fail(f"cannot read ads.txt file {path}: {error.strerror}", "ads_txt") from None
     return parse_ads_txt(text, values.get("ads_txt_system", "google.com"))

@@ -11,9 +11,21 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-import tldextract
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+@functools.cache
+def _extractor() -> object:
+    """tldextract, loaded at first use: its import costs ~90 ms (it pulls in `requests`),
+    which a run answered from the result cache never needs. `preload` before forking
+    workers, so they inherit it."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def preload() -> None:
+    """Load the suffix list now (in the parent, before worker processes fork)."""
+    _extractor()
+
 
 # Cache sizes: several rules ask about each link of a document, so answers are reused within
 # a document; across documents most article URLs are unique (tracking IDs) while hosts
@@ -83,7 +95,7 @@ def registered_domain(host: str) -> str:
     """Return the registrable domain of a host (`a.b.example.co.uk` -> `example.co.uk`)."""
     if not host:
         return ""
-    result = _EXTRACT(host)
+    result = _extractor()(host)  # type: ignore[operator]
     if result.domain and result.suffix:
         return f"{result.domain}.{result.suffix}"
     return host

@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import groupby
 from pathlib import Path
 
 from adlint.commands.linkargs import add_link_arguments, link_settings
@@ -15,9 +16,17 @@ from adlint.discover import DEFAULT_EXTENSIONS, Target, discover
 from adlint.errors import PolicyError
 from adlint.finding import Finding, Severity
 from adlint.linkphase import run_link_phase
-from adlint.outcome import Outcome, coalesce, with_extra
-from adlint.parallel import PolicyInputs, default_jobs, in_shard, lint_parallel, parse_shard
+from adlint.outcome import Outcome, coalesce
+from adlint.parallel import (
+    Linted,
+    PolicyInputs,
+    default_jobs,
+    in_shard,
+    lint_parallel,
+    parse_shard,
+)
 from adlint.policy import Policy, Rule
+from adlint.resultcache import ResultCache, open_results, settings_digest
 
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +100,20 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
         "--shard",
         metavar="K/N",
         help="lint only part K of N of the files (split by path hash), for CI matrices",
+    )
+    cache = parser.add_argument_group("cache")
+    cache.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=None,
+        help="neither read nor write the caches (lint results and link verdicts)",
+    )
+    cache.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the caches here (default: $ADLINT_CACHE_DIR, else the user cache "
+        "directory, e.g. ~/.cache/adlint)",
     )
     add_link_arguments(parser)
 
@@ -197,24 +220,49 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
     )
     jobs = getattr(args, "jobs", None) or default_jobs()
 
+    cache = _result_cache(args, policy)
+    if cache is not None:
+        inputs = replace(inputs, cache_settings=settings_digest(policy.sources, chosen))
+    if links is not None:
+        inputs = replace(inputs, links=True)
+
     def outcomes() -> Iterator[Outcome]:
-        linted = coalesce(
-            lint_parallel(in_path_order(targets()), restricted, inputs, _restrict, jobs)
-        )
-        if links is None:
-            yield from linted
-            return
-        collected = list(linted)
-        extra: dict[str, list[Finding]] = {}
-        for finding in run_link_phase(targets(), restricted, links):
-            extra.setdefault(finding.path, []).append(finding)
-        known = {outcome.path for outcome in collected}
-        collected += [Outcome(p, (), (), targets=0) for p in extra if p not in known]
-        collected.sort(key=lambda outcome: outcome.path)
-        for outcome in collected:
-            yield with_extra(outcome, extra.get(outcome.path, ()))
+        try:
+            linted = _coalesced(
+                lint_parallel(in_path_order(targets()), restricted, inputs, _restrict, jobs, cache)
+            )
+            if links is None:
+                yield from (outcome for _, outcome, _ in linted)
+            else:
+                yield from run_link_phase(list(linted), restricted, links, cache)
+        finally:
+            if cache is not None:
+                cache.close()
 
     return LintStream([r for r in policy.rules if r.id in chosen], outcomes())
+
+
+def _coalesced(linted: Iterable[Linted]) -> Iterator[Linted]:
+    """One entry per path (a file named twice is linted twice and merged, see coalesce)."""
+    for _, group in groupby(linted, key=lambda entry: entry[1].path):
+        parts = list(group)
+        target, _, key = parts[0]
+        [outcome] = coalesce(outcome for _, outcome, _ in parts)
+        yield target, outcome, key
+
+
+def _result_cache(args: argparse.Namespace, policy: Policy) -> ResultCache | None:
+    """The result cache for this run, or None (--no-cache, or `cache: false` in the config)."""
+    enabled = policy.settings.get("cache", True)
+    if not isinstance(enabled, bool):
+        path, line = policy.raw.setting_origins.get("cache", ("", 0)) if policy.raw else ("", 0)
+        raise PolicyError("must be true or false", path=path or None, line=line, key="cache")
+    if getattr(args, "no_cache", None) or not enabled:
+        return None
+    from adlint.links.options import default_cache_dir
+
+    directory = getattr(args, "cache_dir", None) or default_cache_dir()
+    return open_results(directory.resolve())
 
 
 def in_path_order(targets: Iterable[Target]) -> Iterator[Target]:
@@ -275,8 +323,6 @@ def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
 def _restrict(policy: Policy, chosen: set[str]) -> Policy:
     if chosen >= {rule.id for rule in policy.rules}:
         return policy
-    from dataclasses import replace
-
     restricted = replace(policy, rules=[r for r in policy.rules if r.id in chosen])
     original = restricted.rules_for
 

@@ -54,12 +54,6 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow connections to loopback, private and link-local addresses",
     )
     group.add_argument(
-        "--no-cache",
-        action="store_true",
-        default=None,
-        help="neither read nor write the link cache",
-    )
-    group.add_argument(
         "--cache-max-age",
         metavar="DURATION",
         help="reuse cached results younger than this (e.g. 3600, 90m, 1d; default 1d)",
@@ -231,6 +225,8 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
         fields["use_cache"] = False
     if args.cache_max_age:
         fields["cache_max_age"] = parse_duration(args.cache_max_age)
+    if getattr(args, "cache_dir", None):
+        fields["cache_path"] = args.cache_dir.resolve() / "links.sqlite"
     if args.cache_path:
         fields["cache_path"] = args.cache_path.resolve()
     if args.accept:

@@ -23,14 +23,14 @@ from pathlib import Path
 from adlint.links.options import TRANSIENT, LinkOptions, LinkStatus, default_cache_path
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS links (
+CREATE TABLE IF NOT EXISTS verdicts (
     url TEXT NOT NULL, profile TEXT NOT NULL, checked_at REAL NOT NULL,
     verdict TEXT NOT NULL, status INTEGER, reason TEXT NOT NULL,
-    final_url TEXT, chain TEXT NOT NULL,
+    final_url TEXT, chain TEXT NOT NULL, attempts INTEGER NOT NULL,
     PRIMARY KEY (url, profile)
 ) WITHOUT ROWID
 """
-_VERSION = "1"
+_VERSION = "2"
 _PRUNE_AFTER = 30 * 86_400.0  # rows no sensible --cache-max-age would still use
 _DURABLE = frozenset({"ok", "broken", "redirected"}) - TRANSIENT
 _CHUNK = 500  # below SQLite's historical 999 bound variables per statement
@@ -71,13 +71,21 @@ class LinkCache:
                 chunk = todo[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    "SELECT url, verdict, status, reason, final_url, chain FROM links"
+                    "SELECT url, verdict, status, reason, final_url, chain, attempts"
+                    " FROM verdicts"
                     f" WHERE profile = ? AND checked_at >= ? AND url IN ({marks})",
                     (self._profile, oldest, *chunk),
                 )
-                for url, verdict, status, reason, final_url, chain in rows:
+                for url, verdict, status, reason, final_url, chain, attempts in rows:
                     found[url] = LinkStatus(
-                        url, verdict, status, reason, final_url, tuple(json.loads(chain)), 0, True
+                        url,
+                        verdict,
+                        status,
+                        reason,
+                        final_url,
+                        tuple(json.loads(chain)),
+                        attempts,
+                        cached=True,
                     )
         except (sqlite3.Error, ValueError) as exc:
             warnings.warn(f"link cache unreadable, checking everything: {exc}", stacklevel=2)
@@ -88,14 +96,19 @@ class LinkCache:
         """Remember the durable verdicts among `statuses`."""
         stamp = time.time() if now is None else now
         rows = [
-            (s.url, self._profile, stamp, s.verdict, s.status, s.reason, s.final_url, _dump(s))
+            (s.url, self._profile, stamp, s.verdict, s.status, s.reason, s.final_url)
+            + (_dump(s), s.attempts)
             for s in statuses
             if s.verdict in _DURABLE
         ]
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO links VALUES (?,?,?,?,?,?,?,?)", rows)
-                self._db.execute("DELETE FROM links WHERE checked_at < ?", (stamp - _PRUNE_AFTER,))
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO verdicts VALUES (?,?,?,?,?,?,?,?,?)", rows
+                )
+                self._db.execute(
+                    "DELETE FROM verdicts WHERE checked_at < ?", (stamp - _PRUNE_AFTER,)
+                )
         except sqlite3.Error as exc:
             warnings.warn(f"link cache not written: {exc}", stacklevel=2)
 
@@ -112,6 +125,7 @@ def open_cache(options: LinkOptions) -> LinkCache | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=10)
         connection.execute(_SCHEMA)
+        connection.execute("DROP TABLE IF EXISTS links")  # version 1's table, no attempts
     except (OSError, sqlite3.Error) as exc:
         warnings.warn(f"link cache disabled ({path}): {exc}", stacklevel=2)
         return None

@@ -14,24 +14,19 @@ import sys
 import threading
 from collections.abc import Iterable
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import httpx
-
 from adlint.links.cache import open_cache
-from adlint.links.guard import (
-    AddressGuard,
-    AddressPolicy,
-    GuardedTransport,
-    allow_all,
-    default_policy,
-)
 from adlint.links.options import LinkOptions, LinkStatus
 from adlint.links.progress import Progress
-from adlint.links.request import Hop, Requester, is_retryable_status
 from adlint.links.url import host_of, normalise_url
 from adlint.pattern import compile_pattern, search_any
 from adlint.urls import registered_domain
+
+if TYPE_CHECKING:
+    from adlint.links.guard import AddressPolicy
+    from adlint.links.request import Hop, Requester
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore runs `import sniffio` on every request; when it is not installed each failed
@@ -120,6 +115,13 @@ def _run(coroutine: object) -> dict[str, LinkStatus]:
 async def _check_all(
     urls: list[str], options: LinkOptions, bar: Progress, policy: AddressPolicy | None
 ) -> dict[str, LinkStatus]:
+    # httpx and the transport load here, not at import: a run the cache answers needs
+    # neither (their import costs ~100 ms).
+    import httpx
+
+    from adlint.links.guard import AddressGuard, GuardedTransport, allow_all, default_policy
+    from adlint.links.request import Requester
+
     if policy is None:
         policy = allow_all if options.allow_private else default_policy
     guard = AddressGuard(policy, timeout=options.connect_timeout)
@@ -190,6 +192,8 @@ def _judge(
     attempts: int,
 ) -> LinkStatus:
     """The verdict for a final status code."""
+    from adlint.links.request import is_retryable_status  # loaded with httpx by _check_all
+
     status = hop.status or 0
     reason = status_reason(status)
     if status in options.accept:

@@ -104,7 +104,8 @@ class LinkStatus:
     chain: tuple[str, ...] = ()
     """Each redirect target in order; empty without redirects."""
     attempts: int = 0
-    """Requests sent, counting HEAD, the GET fallback, retries and every hop."""
+    """Requests sent, counting HEAD, the GET fallback, retries and every hop (for a cached
+    verdict, by the check that reached it, so outputs do not change with the cache)."""
     cached: bool = False
 
 
@@ -127,12 +128,20 @@ def parse_accept(text: str) -> frozenset[int]:
     return frozenset(codes)
 
 
-def default_cache_path() -> Path:
-    """The platform's user cache directory: XDG on Linux, Library/Caches on macOS, LOCALAPPDATA."""
+def default_cache_dir() -> Path:
+    """Where adlint keeps its caches: $ADLINT_CACHE_DIR, else the platform's user cache
+    directory (XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows)."""
+    if override := os.environ.get("ADLINT_CACHE_DIR"):
+        return Path(override)
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "adlint" / "Cache" / "links.sqlite"
+        return base / "adlint" / "Cache"
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "adlint" / "links.sqlite"
+        return Path.home() / "Library" / "Caches" / "adlint"
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "adlint" / "links.sqlite"
+    return base / "adlint"
+
+
+def default_cache_path() -> Path:
+    """The link cache file in the cache directory."""
+    return default_cache_dir() / "links.sqlite"

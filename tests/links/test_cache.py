@@ -24,9 +24,11 @@ def test_warm_cache_makes_no_requests(server: LocalServer, options: LinkOptions)
     requests = server.count()
     warm = check_urls(urls, cached, progress=False)
     assert server.count() == requests
-    assert all(s.cached and s.attempts == 0 for s in warm.values())
-    assert {u: (s.verdict, s.status, s.chain) for u, s in warm.items()} == {
-        u: (s.verdict, s.status, s.chain) for u, s in cold.items()
+    assert all(s.cached for s in warm.values()) and not any(s.cached for s in cold.values())
+    # attempts are those of the check that reached the verdict: outputs do not change
+    assert [cold[u].attempts for u in urls] == [1, 2, 2]  # 404: HEAD, then GET to confirm
+    assert {u: (s.verdict, s.status, s.chain, s.attempts) for u, s in warm.items()} == {
+        u: (s.verdict, s.status, s.chain, s.attempts) for u, s in cold.items()
     }
 
 
@@ -91,4 +93,4 @@ def test_cache_rows_hold_the_normalised_url(server: LocalServer, options: LinkOp
     cached = replace(options, use_cache=True)
     check_urls([server.url("/ok#frag")], cached, progress=False)
     with sqlite3.connect(options.cache_path) as db:
-        assert [row[0] for row in db.execute("SELECT url FROM links")] == [server.url("/ok")]
+        assert [row[0] for row in db.execute("SELECT url FROM verdicts")] == [server.url("/ok")]

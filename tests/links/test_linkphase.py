@@ -398,14 +398,19 @@ def test_warm_cache_makes_no_requests_and_gives_the_same_findings(
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG_CACHE_HOME is for Linux")
 def test_default_cache_lives_in_the_user_cache_directory(
-    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+    site: Path,
+    server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("ADLINT_CACHE_DIR")  # tests/conftest.py sets it for every test
     (site / "a.md").write_text(f"[a]({server.url('/ok')})\n")
     cache = ["--check-links", "--allow-private", *QUICK]
     lint(capsys, *cache, "a.md")
     lint(capsys, *cache, "a.md")
     assert server.count() == 1
     assert (site / "xdg-cache" / "adlint" / "links.sqlite").is_file()
+    assert (site / "xdg-cache" / "adlint" / "results-v1.sqlite").is_file()
 
 
 def test_config_cache_path_is_relative_to_the_config_file(
@@ -486,3 +491,51 @@ def test_json_link_finding_carries_url_status_reason_verdict_and_final_url(
         "verdict": "redirected",
         "final_url": final,
     }
+
+
+# --- the result cache in link runs ---
+
+
+def test_warm_link_run_sends_nothing_and_writes_the_same_sarif(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = server.route("/gone", status(404))
+    moved = server.route("/go/x", redirect(server.url("/ok")))
+    (site / "a.md").write_text(f"Pick 👍 [a]({gone})\n\n[b]({moved}) [c]({server.url('/ok')})\n")
+    (site / "b.md").write_text(f"All fine: [c]({server.url('/ok')})\n")
+    argv = ["check", "-j", "1", "--format", "sarif", "--check-links", "--allow-private", *QUICK]
+    assert main([*argv, "a.md", "b.md"]) == 1
+    cold = capsys.readouterr().out
+    requests = server.count()
+    assert main([*argv, "a.md", "b.md"]) == 1
+    warm = capsys.readouterr().out
+    assert server.count() == requests
+    assert warm == cold
+    [broken] = [r for r in json.loads(cold)["runs"][0]["results"] if r["ruleId"] == "broken-link"]
+    region = broken["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (1, 13)  # 👍 counts two in UTF-16
+
+
+def test_cached_link_findings_follow_new_verdicts(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/flip", status(404))
+    (site / "a.md").write_text(f"[a]({url})\n")
+    argv = ["--check-links", "--allow-private", *QUICK, "a.md"]
+    assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 5)]
+    assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 5)]  # cached verdict
+    server.route("/flip", status(410))
+    [finding] = lint(capsys, *argv, "--cache-max-age", "0")[1]
+    assert "410 Gone" in finding["message"] and "404" not in finding["message"]
+    server.route("/flip", status(200))
+    assert lint(capsys, *argv, "--cache-max-age", "0")[1] == []
+
+
+def test_local_links_are_judged_on_disk_every_run(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "a.md").write_text("See [the guide](./guide.md).\n")
+    argv = ["--check-links", *QUICK, "a.md"]
+    assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 17)]
+    (site / "guide.md").write_text("# Guide\n")
+    assert lint(capsys, *argv)[1] == []

@@ -21,7 +21,6 @@ from adlint.document import Document, Problem
 from adlint.errors import ParseError
 from adlint.finding import Finding, Hit
 from adlint.kinds import RuleContext
-from adlint.parse import parse_bytes, parse_text
 from adlint.pattern import PatternTimeout
 from adlint.policy import Policy, Rule
 
@@ -86,6 +85,8 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
 
     The bytes key the result cache: a file that cannot be read is linted every time.
     """
+    from adlint.parse import parse_bytes  # the parsers load at the first file not cached
+
     data = None
     try:
         data = read_article_bytes(target.path)
@@ -203,5 +204,7 @@ def lint_target(
 
 def lint_text(text: str, policy: Policy, *, path: str = "article.md") -> list[Finding]:
     """Lint a string as if it were the file `path` (the format follows its suffix)."""
+    from adlint.parse import parse_text
+
     document = parse_text(path, text)
     return lint_document(document, policy.rules_for(path), policy)

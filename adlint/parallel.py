@@ -13,14 +13,13 @@ write the same bytes.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adlint.discover import Target
 from adlint.engine import read_article_bytes
@@ -29,6 +28,9 @@ from adlint.outcome import Outcome, lint_file
 from adlint.policy import Policy
 from adlint.resultcache import ResultCache, decode_outcome, encode_outcome, file_key
 from adlint.urls import preload
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 CHUNK = 16
 """Files per task: big enough to amortise inter-process overhead, small enough to balance."""
@@ -178,14 +180,18 @@ class _Workers:
         jobs: int,
     ) -> None:
         self.policy, self.inputs, self.restrict, self.jobs = policy, inputs, restrict, jobs
-        self.pool: multiprocessing.pool.Pool | None = None
+        self.pool: Pool | None = None
 
     def submit(self, targets: list[Target]) -> Any:
         """Start linting `targets`; the result's `get()` gives (Outcome, key) pairs."""
         if self.jobs <= 1:
             return _Done([_lint_one(t, self.policy, self.inputs) for t in targets])
         if self.pool is None:
-            preload()  # workers fork with the suffix list loaded, not once each
+            import multiprocessing  # loaded only when a file needs linting
+
+            import adlint.parse  # noqa: F401  (workers fork with the parsers and the suffix
+
+            preload()  # list loaded, rather than each loading them)
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             context = multiprocessing.get_context(method)
             self.pool = context.Pool(

@@ -13,10 +13,9 @@ article, and `.*.*.*=.*X` polynomial time that is just as fatal on an 8 KB URL. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
-
-import regex
 
 try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -63,24 +62,36 @@ class SafePattern:
     module's, which have the same `group`, `groupdict`, `start`, `end` and `span`.
     """
 
-    __slots__ = ("pattern", "groupindex", "_compiled", "_timeouts", "_prefix")
+    __slots__ = ("pattern", "groupindex", "_flags", "_compiled", "_timeouts", "_prefix")
 
     def __init__(self, pattern: str, flags: int, parsed: Any) -> None:
         """Use `compile_pattern`: it validates `parsed` (the `re` parse of `pattern`) first."""
         self.pattern = pattern
         self.groupindex = dict(parsed.state.groupdict)
-        self._compiled = regex.compile(pattern, flags | regex.VERSION0)
+        self._flags = flags
+        self._compiled: Any = None  # compiled at first use: a run the cache answers never is
         self._timeouts = 0
         self._prefix = _anchored_prefix(parsed)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
-        return self._run(self._compiled.search, text, pos, endpos)
+        return self._run((self._compiled or self._compile()).search, text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
-        return self._run(self._compiled.match, text, pos, endpos)
+        return self._run((self._compiled or self._compile()).match, text, pos, endpos)
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
-        return self._run(self._compiled.fullmatch, text, pos, endpos)
+        return self._run((self._compiled or self._compile()).fullmatch, text, pos, endpos)
+
+    def _compile(self) -> Any:
+        """The `regex` engine's compiled form. `re` accepted the pattern at load time; if
+        `regex` ever disagrees, `re` runs it (no time limit, but the static check passed)."""
+        import regex  # ~10 ms of import, paid by the first file actually linted
+
+        try:
+            self._compiled = regex.compile(self.pattern, self._flags | regex.VERSION0)
+        except regex.error:
+            self._compiled = _Untimed(re.compile(self.pattern, self._flags))
+        return self._compiled
 
     def _run(self, method: Any, text: str, pos: int, endpos: int | None) -> Any:
         if self._timeouts >= MAX_TIMEOUTS:
@@ -102,6 +113,22 @@ class SafePattern:
 
     def __hash__(self) -> int:
         return hash(self.pattern)
+
+
+class _Untimed:
+    """An `re` pattern with the `regex` call signature (its `timeout` is ignored)."""
+
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self._compiled = compiled
+
+    def search(self, text: str, pos: int, endpos: int | None, timeout: float) -> Any:
+        return self._compiled.search(text, pos, len(text) if endpos is None else endpos)
+
+    def match(self, text: str, pos: int, endpos: int | None, timeout: float) -> Any:
+        return self._compiled.match(text, pos, len(text) if endpos is None else endpos)
+
+    def fullmatch(self, text: str, pos: int, endpos: int | None, timeout: float) -> Any:
+        return self._compiled.fullmatch(text, pos, len(text) if endpos is None else endpos)
 
 
 def _anchored_prefix(parsed: Any) -> str:

@@ -12,7 +12,6 @@ from adlint.commands.common import (
     fix_targets,
     load_policy_from_args,
 )
-from adlint.fix.apply import plan, write
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,6 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
     """Fix every target; return (files changed, edits applied)."""
+    from adlint.fix.apply import plan, write  # loaded by fixing runs only
+
     policy, _ = load_policy_from_args(args)
     files = edits = 0
     for target, restricted in fix_targets(args, policy):

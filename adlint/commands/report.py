@@ -33,8 +33,7 @@ from adlint.commands.common import (
 from adlint.commands.linkargs import link_settings
 from adlint.errors import PolicyError
 from adlint.finding import Severity
-from adlint.report.aggregate import DEFAULT_TOP, Aggregator
-from adlint.report.model import FileStats, Report
+from adlint.report import DEFAULT_TOP
 
 FORMATS = ("html", "markdown", "json")
 SUFFIX_FORMATS = {
@@ -98,6 +97,9 @@ def resolve_format(name: str | None, output: Path | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from adlint.report.aggregate import Aggregator  # loaded by this command only
+    from adlint.report.model import FileStats
+
     format_name = resolve_format(args.format, args.output)
     if args.top < 0:
         raise PolicyError("must be 0 (all) or more", key="--top")
@@ -131,7 +133,7 @@ def generated_at() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render(format_name: str, report: Report) -> str:
+def render(format_name: str, report: Report) -> str:  # noqa: F821 (TYPE_CHECKING import)
     from adlint.report import html, json, markdown
 
     renderers = {"html": html.render, "markdown": markdown.render, "json": json.render}

@@ -40,7 +40,6 @@ from typing import ClassVar
 from adlint.document import Document, Element
 from adlint.finding import Hit
 from adlint.kinds import RuleContext, element_hit
-from adlint.parse.builder import count_words
 from adlint.select import Selector
 
 
@@ -156,6 +155,8 @@ class Density:
 
 def _words_between(document: Document, run_starts: list[int], a: Element, b: Element) -> int:
     """Words of visible text after unit `a` opens and before unit `b`, outside any unit."""
+    from adlint.parse.builder import count_words  # the parsers load only when a file is parsed
+
     low = bisect.bisect_left(run_starts, a.end)
     high = bisect.bisect_left(run_starts, b.start)
     words = 0

@@ -8,7 +8,6 @@ another registered domain is how cloaked affiliate links are revealed.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import sys
 import threading
@@ -44,13 +43,15 @@ def check_urls(
     *,
     progress: bool | None = None,
     policy: AddressPolicy | None = None,
+    normalised: bool = False,
 ) -> dict[str, LinkStatus]:
     """Check every URL once; results are keyed by `normalise_url(url)`.
 
     Non-http(s) URLs come back as "skipped" under their own spelling. `policy` replaces the
-    address guard's policy (tests use it to stand in for a public host).
+    address guard's policy (tests use it to stand in for a public host). `normalised` says
+    the URLs already went through `normalise_url` and are unique (the link stage's list).
     """
-    results, todo = _plan(urls, options)
+    results, todo = _plan(urls, options, normalised=normalised)
     cache = open_cache(options)
     try:
         cached = cache.load(todo, options.cache_max_age) if cache else {}
@@ -77,13 +78,15 @@ async def check_urls_async(
     return {**results, **fresh}
 
 
-def _plan(urls: Iterable[str], options: LinkOptions) -> tuple[dict[str, LinkStatus], list[str]]:
+def _plan(
+    urls: Iterable[str], options: LinkOptions, *, normalised: bool = False
+) -> tuple[dict[str, LinkStatus], list[str]]:
     """Normalise and dedupe; settle skipped and excluded URLs without any request."""
     patterns = [compile_pattern(p) for p in options.exclude]
     settled: dict[str, LinkStatus] = {}
     todo: dict[str, None] = {}
     for raw in urls:
-        url = normalise_url(raw)
+        url = raw if normalised else normalise_url(raw)
         if url is None:
             key = raw.strip()
             settled[key] = LinkStatus(key, "skipped", None, "not an http(s) URL")
@@ -98,6 +101,8 @@ def _plan(urls: Iterable[str], options: LinkOptions) -> tuple[dict[str, LinkStat
 
 def _run(coroutine: object) -> dict[str, LinkStatus]:
     """asyncio.run, or asyncio.run in a helper thread when this thread already has a loop."""
+    import asyncio  # ~20 ms of import that a run answered from the cache never needs
+
     try:
         asyncio.get_running_loop()
         in_loop = True
@@ -117,6 +122,8 @@ async def _check_all(
 ) -> dict[str, LinkStatus]:
     # httpx and the transport load here, not at import: a run the cache answers needs
     # neither (their import costs ~100 ms).
+    import asyncio
+
     import httpx
 
     from adlint.links.guard import AddressGuard, GuardedTransport, allow_all, default_policy

@@ -22,7 +22,7 @@ from typing import Any
 from adlint.document import Document
 from adlint.finding import Finding
 from adlint.policy import Rule
-from adlint.report import inventory
+from adlint.report import DEFAULT_TOP, inventory
 from adlint.report.model import (
     BrokenLink,
     DensityBin,
@@ -43,7 +43,6 @@ FAILED_VERDICTS = frozenset({"broken", "unreachable", "unsafe"})
 """What the Broken links section lists; `redirected` (link-redirect) is not a failure."""
 DEFAULT_DENSITY = 6.0
 """Units per 1,000 words used to scale the histogram when no ad-density rule sets one."""
-DEFAULT_TOP = 25
 MAX_TITLE = 200
 MAX_TITLE_SCAN = 65_536
 """An HTML <title> sits in the head; never scan a whole large file for one."""

@@ -143,7 +143,7 @@ def main() -> None:
             f"built in {time.perf_counter() - started:.0f} s"
         )
         for format_name in options.formats.split(","):
-            command = [sys.executable, "-m", "adlint", "check", "--no-config"]
+            command = [sys.executable, "-m", "adlint", "check", "--no-config", "--no-cache"]
             command += ["--format", format_name, "-o", os.devnull, str(corpus)]
             if options.jobs:
                 command[4:4] = ["-j", str(options.jobs)]

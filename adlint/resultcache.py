@@ -123,6 +123,8 @@ class ResultCache:
         except (sqlite3.Error, zlib.error, ValueError) as exc:
             self._fail(f"result cache unreadable, linting every file: {exc}")
             return {}
+        if len(self._used) >= _CHUNK:
+            self.flush()
         return found
 
     def add(self, key: bytes, value: Any) -> None:

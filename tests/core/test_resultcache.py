@@ -5,8 +5,10 @@ makes adlint lint again. Real files, a real SQLite file, the CLI as users run it
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 
@@ -109,8 +111,6 @@ def test_edited_file_is_linted_again_even_with_the_same_size_and_mtime(
     findings(capsys, "a.md")
     rewrite_cached_messages(site / "cache", "stale")
     article.write_text(DIRTY.replace("someone-20", "another-20"), encoding="utf-8")
-    import os
-
     os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = findings(capsys, "a.md")
     assert "stale" not in {f["message"] for f in after}
@@ -194,3 +194,20 @@ def test_unreadable_file_is_reported_every_time(
     for _ in range(2):
         reasons = {f["message"] for f in findings(capsys, "gone.md")}
         assert any("file not found" in reason for reason in reasons)
+
+
+def test_entries_unused_for_a_month_are_pruned_and_used_ones_kept(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings(capsys, "a.md")
+    database = site / "cache" / FILE_NAME
+    with sqlite3.connect(database) as db:
+        today = int(time.time() // 86_400)
+        db.execute("UPDATE results SET used = ?", (today - 40,))
+        db.execute("INSERT INTO results VALUES (?, ?, ?)", (b"old" * 5, today - 40, b""))
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA user_version = 0")  # last pruned long ago
+    findings(capsys, "a.md")
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT key, used FROM results").fetchall()
+    assert len(rows) == 1 and rows[0][0] != b"old" * 5 and rows[0][1] == today

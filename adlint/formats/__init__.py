@@ -32,6 +32,9 @@ class RunInfo:
     policy_files: tuple[str, ...] = ()
 
 
+_VALUES = {severity: severity.value for severity in Severity}
+
+
 @dataclass
 class Tally:
     """Running totals: everything a summary needs, in memory independent of the run's size."""
@@ -40,24 +43,18 @@ class Tally:
     """How many of the worst files (most active errors and warnings) to remember."""
     files: int = 0
     suppressed: int = 0
-    by_severity: Counter[str] = field(default_factory=Counter)
-    """Active findings per severity value."""
-    by_rule: Counter[str] = field(default_factory=Counter)
     by_rule_severity: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Active findings per (rule, severity value)."""
     _worst: list[tuple[int, int, str]] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
+        # The parent runs this for every file of every output while the workers lint, so
+        # it is one pass and a C-level Counter.update (Enum.value is a slow descriptor).
         self.files += outcome.targets
-        serious = 0
-        for finding in outcome.findings:
-            if finding.suppressed is not None:
-                self.suppressed += 1
-                continue
-            severity = finding.severity.value
-            self.by_severity[severity] += 1
-            self.by_rule[finding.rule] += 1
-            self.by_rule_severity[finding.rule, severity] += 1
-            serious += finding.severity is not Severity.INFO
+        active = [(f.rule, _VALUES[f.severity]) for f in outcome.findings if f.suppressed is None]
+        self.suppressed += len(outcome.findings) - len(active)
+        self.by_rule_severity.update(active)
+        serious = sum(severity != "info" for _, severity in active)
         if serious and self.worst_files:
             # Min-heap on (count, -order): ties keep the earlier file, as Counter.most_common.
             entry = (serious, -self.files, outcome.path)
@@ -67,8 +64,24 @@ class Tally:
                 heapq.heapreplace(self._worst, entry)
 
     @property
+    def by_severity(self) -> Counter[str]:
+        """Active findings per severity value."""
+        counts: Counter[str] = Counter()
+        for (_, severity), count in self.by_rule_severity.items():
+            counts[severity] += count
+        return counts
+
+    @property
+    def by_rule(self) -> Counter[str]:
+        """Active findings per rule."""
+        counts: Counter[str] = Counter()
+        for (rule, _), count in self.by_rule_severity.items():
+            counts[rule] += count
+        return counts
+
+    @property
     def active(self) -> int:
-        return sum(self.by_severity.values())
+        return self.by_rule_severity.total()
 
     def failing(self, threshold: Severity) -> bool:
         """Whether an active finding is at or above `threshold` (the exit code's question)."""

@@ -55,8 +55,12 @@ class JsonWriter:
         self._stream.write(f'  "summary": {_dump(summary)}\n}}\n')
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+"""One encoder for the run: `json.dumps` with options builds a new one per call."""
+
+
 def _dump(value: object) -> str:
-    return defuse_legacy_commands(json.dumps(value, ensure_ascii=False, default=str))
+    return defuse_legacy_commands(_ENCODER.encode(value))
 
 
 def defuse_legacy_commands(serialised: str) -> str:

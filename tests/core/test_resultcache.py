@@ -211,3 +211,19 @@ def test_entries_unused_for_a_month_are_pruned_and_used_ones_kept(
     with sqlite3.connect(database) as db:
         rows = db.execute("SELECT key, used FROM results").fetchall()
     assert len(rows) == 1 and rows[0][0] != b"old" * 5 and rows[0][1] == today
+
+
+def test_warm_report_is_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ADLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    reports = []
+    for extra in ([], [], ["--no-cache"]):
+        assert main(["report", "fixtures", "--no-config", "-o", "r.json", *extra]) == 0
+        reports.append((tmp_path / "r.json").read_text())
+    capsys.readouterr()
+    assert reports[0] == reports[1] == reports[2]
+    assert json.loads(reports[0])["summary"]["files"] > 10

@@ -67,17 +67,30 @@ class PendingElement:
             self.text_size += len(text)
 
 
-@dataclass
 class OpenTag:
-    """An entry of the open-element stack."""
+    """An entry of the open-element stack.
 
-    tag: str
-    index: int
-    hidden: str
-    owns_block: bool = False
-    """True when this element (p, li, h1, ...) started the current content block."""
-    saved_block: int | None = None
-    """The block that was current before this one opened, restored when it closes."""
+    It also carries what the stack as a whole says about anything opened inside it (the
+    recorded elements around it, the innermost hiding one): the stack only ever grows and
+    shrinks at the top, so these stay true, and asking them costs nothing per tag or text.
+    """
+
+    __slots__ = ("tag", "index", "hidden", "owns_block", "saved_block", "chain", "hiding")
+
+    def __init__(self, tag: str, index: int, hidden: str, parent: OpenTag | None) -> None:
+        self.tag = tag
+        self.index = index
+        self.hidden = hidden
+        self.owns_block = False
+        """True when this element (p, li, h1, ...) started the current content block."""
+        self.saved_block: int | None = None
+        """The block that was current before this one opened, restored when it closes."""
+        chain = parent.chain if parent is not None else ()
+        self.chain: tuple[int, ...] = (*chain, index) if index >= 0 else chain
+        """Indexes of the recorded elements open here, outermost first, this one included."""
+        inherited = parent.hiding if parent is not None else ""
+        self.hiding = f"inside hidden <{tag}>" if hidden else inherited
+        """Why something opened inside is hidden by this entry or one around it, or ''."""
 
 
 class DocumentBuilder:
@@ -98,7 +111,8 @@ class DocumentBuilder:
         index = len(self.pending)
         self.pending.append(element)
         if not void:
-            self.stack.append(OpenTag(element.tag, index, element.hidden))
+            stack = self.stack
+            stack.append(OpenTag(element.tag, index, element.hidden, stack[-1] if stack else None))
         return index
 
     def close_element(self, tag: str, end: int) -> None:
@@ -113,17 +127,15 @@ class DocumentBuilder:
     def open_plain(self, tag: str) -> None:
         """Open a tag that is not recorded as an element (no attributes, nothing to select)
         but still nests: it closes blocks, and its hidden ancestors still hide."""
-        self.stack.append(OpenTag(tag, -1, ""))
+        stack = self.stack
+        stack.append(OpenTag(tag, -1, "", stack[-1] if stack else None))
 
     def ancestors(self) -> tuple[int, ...]:
-        return tuple(entry.index for entry in self.stack if entry.index >= 0)
+        return self.stack[-1].chain if self.stack else ()
 
     def inherited_hidden(self) -> str:
         """Why an element opened now is hidden by an ancestor, or ''."""
-        for entry in reversed(self.stack):
-            if entry.hidden:
-                return f"inside hidden <{entry.tag}>"
-        return ""
+        return self.stack[-1].hiding if self.stack else ""
 
     def in_link(self) -> bool:
         return any(entry.tag == "a" for entry in self.stack)
@@ -142,11 +154,11 @@ class DocumentBuilder:
                 if top.index >= 0:
                     self.pending[top.index].add_text(text)
                 return
-            if any(entry.hidden for entry in self.stack):
+            if top.hiding:
                 return
-            for entry in self.stack:
-                if entry.index >= 0:
-                    self.pending[entry.index].add_text(text)
+            pending = self.pending
+            for index in top.chain:
+                pending[index].add_text(text)
         self.runs.append(TextRun(start, text))
         words = count_words(text)
         block = self.current_block

@@ -188,7 +188,9 @@ class Catalogue:
                 return NetworkMatch(network.name, network.id, *found)
         present = {name.lower() for name, _ in parts.params}
         for network, matcher, required in self._anywhere:
-            if required <= present and (found := matcher.apply(parts, host)) is not None:
+            if not required <= present or (matcher.path and matcher.path.refuses(parts.path)):
+                continue
+            if (found := matcher.apply(parts, host)) is not None:
                 return NetworkMatch(network.name, network.id, *found)
         return None
 

@@ -71,7 +71,7 @@ class Density:
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
-        units = self._units(document, context)
+        units = self._units(context)
         if not units:
             return
         words, blocks = document.words, len(document.blocks)
@@ -107,15 +107,14 @@ class Density:
         if self.max_stacked is not None:
             yield from self._stacks(document, units, base)
 
-    def _units(self, document: Document, context: RuleContext) -> list[Element]:
+    def _units(self, context: RuleContext) -> list[Element]:
         """Matched elements, without units nested inside another unit."""
         selected: list[Element] = []
         chosen: set[int] = set()
-        for element in document.candidates(self.select.tags):
-            if self.select.match(element, context) is not None:
-                if not chosen.intersection(element.ancestors):
-                    selected.append(element)
-                chosen.add(element.index)
+        for element, _ in context.selected(self.select):
+            if not chosen.intersection(element.ancestors):
+                selected.append(element)
+            chosen.add(element.index)
         return selected
 
     def _stacks(self, document: Document, units: list[Element], base: dict) -> Iterator[Hit]:

@@ -86,6 +86,25 @@ def test_selector_captures_named_groups_and_constants():
     }
 
 
+def test_selection_is_shared_by_selectors_written_alike():
+    document = parse_text("t.html", '<a href="/1" class="x">1</a><a href="/2">2</a>')
+    context = MatchContext(document, (), None)
+    first = list(context.selected(Selector({"tag": "a", "class": "x"})))
+    assert [(e.url, c) for e, c in first] == [("/1", {})]
+    again = list(context.selected(Selector({"tag": "a", "class": "x"})))
+    assert again == first and again[0][1] is first[0][1]  # read from the kept selection
+    reordered = list(context.selected(Selector({"class": "x", "tag": "a"})))
+    assert reordered == first and reordered[0][1] is not first[0][1]  # matched afresh
+
+
+def test_selection_read_part_way_is_not_kept():
+    document = parse_text("t.html", '<a href="/1">1</a><a href="/2">2</a>')
+    context = MatchContext(document, (), None)
+    selector = Selector({"tag": "a"})
+    next(iter(context.selected(selector)))
+    assert [e.url for e, _ in context.selected(selector)] == ["/1", "/2"]
+
+
 def test_unknown_selector_key_names_its_path():
     with pytest.raises(SelectorError) as error:
         Selector({"any": [{"tagg": "a"}]})

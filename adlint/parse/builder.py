@@ -130,6 +130,10 @@ class DocumentBuilder:
 
     def close_element(self, tag: str, end: int) -> None:
         """Close the innermost open `tag` and everything opened inside it."""
+        stack = self.stack
+        if stack and stack[-1].tag == tag:  # well-formed markup: the common case
+            self._end_block(stack.pop(), end)
+            return
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth].tag == tag:
                 for entry in self.stack[depth:]:

@@ -147,18 +147,20 @@ class HtmlFeeder:
 
     def feed(self, text: str, base: int) -> None:
         """Tokenize `text`, which starts at offset `base` of the document."""
-        builder = self.builder
-        search = _TOKEN.search
         position = 0
-        length = len(text)
-        while position < length:
-            match = search(text, position)
-            if match is None:
-                self._text(text[position:], base + position)
-                return
+        while position < len(text):
+            position = self._tokens(text, position, base)
+
+    def _tokens(self, text: str, position: int, base: int) -> int:
+        """Feed tokens from `position` on; stop after a raw-text element (`<script>`), whose
+        content is no markup, and return where to go on (the end of `text` when done)."""
+        builder = self.builder
+        for match in _TOKEN.finditer(text, position):
             start, end = match.span()
             if start > position:
-                self._text(text[position:start], base + position)
+                chunk = text[position:start]
+                if not chunk.isspace():  # the newlines between tags: no text to record
+                    self._text(chunk, base + position)
             position = end
             comment, closing, tag, attribute_text = match.group(1, 2, 3, 4)
             if tag is None:
@@ -178,7 +180,10 @@ class HtmlFeeder:
                 if tag in BLOCK_TAGS:
                     builder.mark_block_element(base + start)
             if tag in RAW_TEXT_TAGS and not attribute_text.endswith("/"):
-                position = self._raw_text(tag, text, position, base)
+                return self._raw_text(tag, text, position, base)
+        if position < len(text):
+            self._text(text[position:], base + position)
+        return len(text)
 
     def _text(self, data: str, start: int) -> None:
         self.builder.add_text(unescape(data) if "&" in data else data, start)

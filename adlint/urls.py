@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import tldextract
 
+from adlint.record import frozen_record
+
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 # Cache sizes: several rules ask about each link of a document, so answers are reused within
@@ -63,7 +65,15 @@ def split(url: str) -> UrlParts | None:
         scheme, netloc, path, query = plain.groups(default="")
         host = netloc.partition(":")[0].lower()
         params = tuple(parse_qsl(query, keep_blank_values=True)) if query else ()
-        return UrlParts(raw, scheme.lower(), host, path, query, params)
+        fields = {
+            "url": raw,
+            "scheme": scheme.lower(),
+            "host": host,
+            "path": path,
+            "query": query,
+            "params": params,
+        }
+        return frozen_record(UrlParts, fields)
     return split_general(raw)
 
 

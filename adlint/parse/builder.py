@@ -45,7 +45,7 @@ MAX_TEXT = 2000
 """Element text kept per element: enough for selectors, bounded for huge documents."""
 
 
-@dataclass
+@dataclass(slots=True)
 class PendingElement:
     """An element still open: its text grows until its end tag arrives."""
 
@@ -226,7 +226,7 @@ class DocumentBuilder:
 
     def freeze_blocks(self) -> tuple[Block, ...]:
         return tuple(
-            Block(span[0], span[1], words)
+            frozen_record(Block, {"start": span[0], "end": span[1], "words": words})
             for span, words in zip(self.block_spans, self.block_words, strict=False)
             if words
         )

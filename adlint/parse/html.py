@@ -94,7 +94,7 @@ def _style(value: str) -> dict[str, str]:
 
 def hidden_reason(attrs: dict[str, str]) -> str:
     """Why an element is invisible to readers from its own attributes, or ''."""
-    if not _HIDING_ATTRIBUTES.intersection(attrs):
+    if _HIDING_ATTRIBUTES.isdisjoint(attrs):
         return ""
     if "hidden" in attrs:
         return "hidden attribute"

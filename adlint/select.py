@@ -366,10 +366,14 @@ def _inside(value: Any, key: str, _: Selector) -> Predicate:
 
 
 def _any(value: Any, key: str, _: Selector) -> Predicate:
-    options = _selectors(value, key)
+    # An option with a `tag` key tests it first, so a wrong tag rules it out before any
+    # other predicate runs: skip the call (the ad-unit options name seven tags).
+    options = [(o, o.tags if "tag" in o.spec else None) for o in _selectors(value, key)]
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
-        for option in options:
+        for option, tags in options:
+            if tags is not None and element.tag not in tags:
+                continue
             found = option.match(element, context)
             if found is not None:
                 captured.update(found)

@@ -109,6 +109,8 @@ class Document:
     """Offset of the first character after the front matter."""
     problems: tuple[Problem, ...] = ()
     line_starts: tuple[int, ...] = ()
+    run_words: tuple[int, ...] = ()
+    """Words in each of `runs`, counted once by the parser (empty if made without them)."""
 
     @property
     def words(self) -> int:

@@ -101,6 +101,7 @@ class DocumentBuilder:
         self.pending: list[PendingElement] = []
         self.comments: list[Comment] = []
         self.runs: list[TextRun] = []
+        self.run_words: list[int] = []
         self.block_spans: list[list[int]] = []
         self.block_words: list[int] = []
         self.stack: list[OpenTag] = []
@@ -166,6 +167,7 @@ class DocumentBuilder:
                 pending[index].add_text(text)
         self.runs.append(frozen_record(TextRun, {"start": start, "text": text}))
         words = count_words(text)
+        self.run_words.append(words)
         block = self.current_block
         if block is None:
             block = self.open_block(start)

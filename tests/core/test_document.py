@@ -36,3 +36,18 @@ def test_frozen_elements_equal_their_dataclass_construction():
     )
     assert element == expected and repr(element) == repr(expected)
     assert pickle.loads(pickle.dumps(element)) == element
+
+
+def test_hidden_ancestor_is_named_innermost_first_and_ancestors_skip_plain_tags():
+    html = (
+        '<div id="wrap"><div style="display:none"><span><p class="x"><img src="/a.png">'
+        '</p></span></div><ul><li><a href="/b">b</a></li></ul></div>'
+    )
+    wrap, hiding, p, img, link = parse_text("t.html", html).elements
+    assert (hiding.hidden, p.hidden, img.hidden) == (
+        "display:none",
+        "inside hidden <div>",
+        "inside hidden <p>",
+    )
+    assert img.ancestors == (wrap.index, hiding.index, p.index)
+    assert (link.hidden, link.ancestors, link.text) == ("", (wrap.index,), "b")

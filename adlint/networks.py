@@ -147,6 +147,8 @@ class Catalogue:
         self._anywhere = tuple(
             (n, m, frozenset(name.lower() for name, _ in m.query)) for n, m in pairs if not m.hosts
         )
+        self._anywhere_without_query = tuple(entry for entry in self._anywhere if not entry[2])
+        """The only host-agnostic shapes a URL without query parameters can have."""
 
     @property
     def networks(self) -> tuple[Network, ...]:
@@ -187,8 +189,11 @@ class Catalogue:
             if found is not None:
                 return NetworkMatch(network.name, network.id, *found)
         present = {name.lower() for name, _ in parts.params}
-        for network, matcher, required in self._anywhere:
-            if required <= present and (found := matcher.apply(parts, host)) is not None:
+        shapes = self._anywhere if present else self._anywhere_without_query
+        for network, matcher, required in shapes:
+            if not required <= present or (matcher.path and matcher.path.refuses(parts.path)):
+                continue
+            if (found := matcher.apply(parts, host)) is not None:
                 return NetworkMatch(network.name, network.id, *found)
         return None
 

@@ -93,6 +93,16 @@ class SafePattern:
             self._compiled = _Untimed(re.compile(self.pattern, self._flags))
         return self._compiled
 
+    def refuses(self, text: str) -> bool:
+        """True when `match(text)` is sure to return None: `text` lacks the anchored literal
+        prefix (and the pattern is not disabled, when `match` would raise instead).
+
+        A caller that tries many patterns on each input skips their calls outright, e.g. the
+        catalogue's host-agnostic path shapes on every link of an article.
+        """
+        prefix = self._prefix
+        return bool(prefix) and self._timeouts < MAX_TIMEOUTS and not text.startswith(prefix)
+
     def _run(self, method: Any, text: str, pos: int, endpos: int | None) -> Any:
         if self._timeouts >= MAX_TIMEOUTS:
             raise PatternTimeout(self.pattern, disabled=True)

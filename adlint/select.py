@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -56,6 +56,30 @@ class MatchContext:
     sites: tuple[str, ...]
     catalogue: Classifier | None
     _affiliates: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _selections: dict[str, list[tuple[Element, Captured]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def selected(self, selector: Selector) -> Iterator[tuple[Element, Captured]]:
+        """The elements `selector` matches in this document, in order, with their captures.
+
+        Rules share selectors (`affiliate: true` three times in the default policy, the ad
+        units twice), so a finished selection is kept, by spec, for the next rule to read.
+        The captured dicts are shared between those rules: read them, never change them.
+        Matches are yielded as found, so a rule whose pattern times out part way still
+        reports the elements before that point, as when it matched them itself.
+        """
+        done = self._selections.get(selector.key)
+        if done is not None:
+            yield from done
+            return
+        found = []
+        for element in self.document.candidates(selector.tags):
+            captured = selector.match(element, self)
+            if captured is not None:
+                found.append((element, captured))
+                yield element, captured
+        self._selections[selector.key] = found
 
     def affiliate(self, url: str) -> Any:
         """The network match for a URL, or None.
@@ -126,6 +150,8 @@ class Selector:
             if name in spec:
                 self.predicates.append(_COMPILERS[name](spec[name], f"{key}.{name}", self))
         self.tags = self._tags()
+        self.key = repr(self.spec)
+        """Equal for selectors written alike (insertion order included), which match alike."""
 
     def _tags(self) -> frozenset[str] | None:
         """The only tags this selector can match, or None when any tag may match.
@@ -340,10 +366,14 @@ def _inside(value: Any, key: str, _: Selector) -> Predicate:
 
 
 def _any(value: Any, key: str, _: Selector) -> Predicate:
-    options = _selectors(value, key)
+    # An option with a `tag` key tests it first, so a wrong tag rules it out before any
+    # other predicate runs: skip the call (the ad-unit options name seven tags).
+    options = [(o, o.tags if "tag" in o.spec else None) for o in _selectors(value, key)]
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
-        for option in options:
+        for option, tags in options:
+            if tags is not None and element.tag not in tags:
+                continue
             found = option.match(element, context)
             if found is not None:
                 captured.update(found)

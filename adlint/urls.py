@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from adlint.record import frozen_record
+
 
 @functools.cache
 def _extractor() -> object:
@@ -75,7 +77,15 @@ def split(url: str) -> UrlParts | None:
         scheme, netloc, path, query = plain.groups(default="")
         host = netloc.partition(":")[0].lower()
         params = tuple(parse_qsl(query, keep_blank_values=True)) if query else ()
-        return UrlParts(raw, scheme.lower(), host, path, query, params)
+        fields = {
+            "url": raw,
+            "scheme": scheme.lower(),
+            "host": host,
+            "path": path,
+            "query": query,
+            "params": params,
+        }
+        return frozen_record(UrlParts, fields)
     return split_general(raw)
 
 

@@ -81,9 +81,8 @@ class Allowlist:
         if not self.allow and self.ads_txt_ids is None:
             return
         allowed = {_bare(a) for a in self.allow}
-        for element in document.candidates(self.select.tags):
-            captured = self.select.match(element, context)
-            if captured is None or not captured.get(self.value):
+        for element, captured in context.selected(self.select):
+            if not captured.get(self.value):
                 continue
             value = str(captured[self.value])
             scoped = f"{captured.get('network_id', '')}:{value}"

@@ -33,8 +33,9 @@ Example:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import ClassVar
 
 from adlint.document import Document, Element
@@ -70,7 +71,7 @@ class Density:
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
-        units = self._units(document, context)
+        units = self._units(context)
         if not units:
             return
         words, blocks = document.words, len(document.blocks)
@@ -106,22 +107,22 @@ class Density:
         if self.max_stacked is not None:
             yield from self._stacks(document, units, base)
 
-    def _units(self, document: Document, context: RuleContext) -> list[Element]:
+    def _units(self, context: RuleContext) -> list[Element]:
         """Matched elements, without units nested inside another unit."""
         selected: list[Element] = []
         chosen: set[int] = set()
-        for element in document.candidates(self.select.tags):
-            if self.select.match(element, context) is not None:
-                if not chosen.intersection(element.ancestors):
-                    selected.append(element)
-                chosen.add(element.index)
+        for element, _ in context.selected(self.select):
+            if not chosen.intersection(element.ancestors):
+                selected.append(element)
+            chosen.add(element.index)
         return selected
 
     def _stacks(self, document: Document, units: list[Element], base: dict) -> Iterator[Hit]:
         run_starts = [run.start for run in document.runs]
+        words_before = _words_before_runs(document)
         stack = [units[0]]
         for previous, unit in zip(units, units[1:], strict=False):
-            if _words_between(document, run_starts, previous, unit) < self.min_words_between:
+            if _words_between(run_starts, words_before, previous, unit) < self.min_words_between:
                 stack.append(unit)
                 continue
             yield from self._stack_hit(stack, base)
@@ -153,13 +154,19 @@ class Density:
         return Hit(hit.start, hit.end, data)
 
 
-def _words_between(document: Document, run_starts: list[int], a: Element, b: Element) -> int:
-    """Words of visible text after unit `a` opens and before unit `b`, outside any unit."""
-    from adlint.parse.builder import count_words  # the parsers load only when a file is parsed
+def _words_before_runs(document: Document) -> list[int]:
+    """Words in the runs before each run, and in all of them last: a running total of the
+    parser's counts, so the words between two units cost two look-ups."""
+    counts: Sequence[int] = document.run_words
+    if len(counts) != len(document.runs):  # a Document made without the counts
+        from adlint.parse.builder import count_words  # the parsers load with the first file
 
+        counts = [count_words(run.text) for run in document.runs]
+    return list(accumulate(counts, initial=0))
+
+
+def _words_between(run_starts: list[int], words_before: list[int], a: Element, b: Element) -> int:
+    """Words of visible text after unit `a` opens and before unit `b`, outside any unit."""
     low = bisect.bisect_left(run_starts, a.end)
     high = bisect.bisect_left(run_starts, b.start)
-    words = 0
-    for run in document.runs[low:high]:
-        words += count_words(run.text)
-    return words
+    return words_before[high] - words_before[low] if high > low else 0

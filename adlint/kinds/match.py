@@ -45,7 +45,5 @@ class Match:
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
-        for element in document.candidates(self.select.tags):
-            captured = self.select.match(element, context)
-            if captured is not None:
-                yield element_hit(element, captured, self.at)
+        for element, captured in context.selected(self.select):
+            yield element_hit(element, captured, self.at)

@@ -63,11 +63,7 @@ class Require:
     }
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
-        selected = [
-            (element, captured)
-            for element in document.candidates(self.select.tags)
-            if (captured := self.select.match(element, context)) is not None
-        ]
+        selected = list(context.selected(self.select))
         if not selected or self._front_matter_has_evidence(document):
             return
         evidence = self._evidence_offset(document, selected[0][0])

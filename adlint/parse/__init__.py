@@ -74,4 +74,5 @@ def parse_text(path: str, text: str, *, format: str | None = None) -> Document:
         body_start=body_start,
         problems=tuple(problems),
         line_starts=line_starts_of(text),
+        run_words=tuple(builder.run_words),
     )

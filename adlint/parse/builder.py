@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adlint.document import Block, Comment, Element, TextRun
+from adlint.record import frozen_record
 
 
 def count_words(text: str) -> int:
@@ -44,7 +45,7 @@ MAX_TEXT = 2000
 """Element text kept per element: enough for selectors, bounded for huge documents."""
 
 
-@dataclass
+@dataclass(slots=True)
 class PendingElement:
     """An element still open: its text grows until its end tag arrives."""
 
@@ -67,17 +68,30 @@ class PendingElement:
             self.text_size += len(text)
 
 
-@dataclass
 class OpenTag:
-    """An entry of the open-element stack."""
+    """An entry of the open-element stack.
 
-    tag: str
-    index: int
-    hidden: str
-    owns_block: bool = False
-    """True when this element (p, li, h1, ...) started the current content block."""
-    saved_block: int | None = None
-    """The block that was current before this one opened, restored when it closes."""
+    It also carries what the stack as a whole says about anything opened inside it (the
+    recorded elements around it, the innermost hiding one): the stack only ever grows and
+    shrinks at the top, so these stay true, and asking them costs nothing per tag or text.
+    """
+
+    __slots__ = ("tag", "index", "hidden", "owns_block", "saved_block", "chain", "hiding")
+
+    def __init__(self, tag: str, index: int, hidden: str, parent: OpenTag | None) -> None:
+        self.tag = tag
+        self.index = index
+        self.hidden = hidden
+        self.owns_block = False
+        """True when this element (p, li, h1, ...) started the current content block."""
+        self.saved_block: int | None = None
+        """The block that was current before this one opened, restored when it closes."""
+        chain = parent.chain if parent is not None else ()
+        self.chain: tuple[int, ...] = (*chain, index) if index >= 0 else chain
+        """Indexes of the recorded elements open here, outermost first, this one included."""
+        inherited = parent.hiding if parent is not None else ""
+        self.hiding = f"inside hidden <{tag}>" if hidden else inherited
+        """Why something opened inside is hidden by this entry or one around it, or ''."""
 
 
 class DocumentBuilder:
@@ -87,6 +101,7 @@ class DocumentBuilder:
         self.pending: list[PendingElement] = []
         self.comments: list[Comment] = []
         self.runs: list[TextRun] = []
+        self.run_words: list[int] = []
         self.block_spans: list[list[int]] = []
         self.block_words: list[int] = []
         self.stack: list[OpenTag] = []
@@ -98,11 +113,16 @@ class DocumentBuilder:
         index = len(self.pending)
         self.pending.append(element)
         if not void:
-            self.stack.append(OpenTag(element.tag, index, element.hidden))
+            stack = self.stack
+            stack.append(OpenTag(element.tag, index, element.hidden, stack[-1] if stack else None))
         return index
 
     def close_element(self, tag: str, end: int) -> None:
         """Close the innermost open `tag` and everything opened inside it."""
+        stack = self.stack
+        if stack and stack[-1].tag == tag:  # well-formed markup: the common case
+            self._end_block(stack.pop(), end)
+            return
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth].tag == tag:
                 for entry in self.stack[depth:]:
@@ -113,17 +133,15 @@ class DocumentBuilder:
     def open_plain(self, tag: str) -> None:
         """Open a tag that is not recorded as an element (no attributes, nothing to select)
         but still nests: it closes blocks, and its hidden ancestors still hide."""
-        self.stack.append(OpenTag(tag, -1, ""))
+        stack = self.stack
+        stack.append(OpenTag(tag, -1, "", stack[-1] if stack else None))
 
     def ancestors(self) -> tuple[int, ...]:
-        return tuple(entry.index for entry in self.stack if entry.index >= 0)
+        return self.stack[-1].chain if self.stack else ()
 
     def inherited_hidden(self) -> str:
         """Why an element opened now is hidden by an ancestor, or ''."""
-        for entry in reversed(self.stack):
-            if entry.hidden:
-                return f"inside hidden <{entry.tag}>"
-        return ""
+        return self.stack[-1].hiding if self.stack else ""
 
     def in_link(self) -> bool:
         return any(entry.tag == "a" for entry in self.stack)
@@ -142,13 +160,14 @@ class DocumentBuilder:
                 if top.index >= 0:
                     self.pending[top.index].add_text(text)
                 return
-            if any(entry.hidden for entry in self.stack):
+            if top.hiding:
                 return
-            for entry in self.stack:
-                if entry.index >= 0:
-                    self.pending[entry.index].add_text(text)
-        self.runs.append(TextRun(start, text))
+            pending = self.pending
+            for index in top.chain:
+                pending[index].add_text(text)
+        self.runs.append(frozen_record(TextRun, {"start": start, "text": text}))
         words = count_words(text)
+        self.run_words.append(words)
         block = self.current_block
         if block is None:
             block = self.open_block(start)
@@ -189,28 +208,27 @@ class DocumentBuilder:
     def freeze_elements(self) -> tuple[Element, ...]:
         elements = []
         for index, p in enumerate(self.pending):
-            text = " ".join(" ".join(p.text).split())[:MAX_TEXT]
-            elements.append(
-                Element(
-                    tag=p.tag,
-                    attrs=p.attrs,
-                    start=p.start,
-                    end=p.end,
-                    origin=p.origin,
-                    url=p.url,
-                    url_start=p.url_start,
-                    url_end=p.url_end,
-                    text=text,
-                    hidden=p.hidden,
-                    ancestors=p.ancestors,
-                    index=index,
-                )
-            )
+            text = " ".join(" ".join(p.text).split())[:MAX_TEXT] if p.text else ""
+            fields = {
+                "tag": p.tag,
+                "attrs": p.attrs,
+                "start": p.start,
+                "end": p.end,
+                "origin": p.origin,
+                "url": p.url,
+                "url_start": p.url_start,
+                "url_end": p.url_end,
+                "text": text,
+                "hidden": p.hidden,
+                "ancestors": p.ancestors,
+                "index": index,
+            }
+            elements.append(frozen_record(Element, fields))
         return tuple(elements)
 
     def freeze_blocks(self) -> tuple[Block, ...]:
         return tuple(
-            Block(span[0], span[1], words)
+            frozen_record(Block, {"start": span[0], "end": span[1], "words": words})
             for span, words in zip(self.block_spans, self.block_words, strict=False)
             if words
         )

@@ -51,27 +51,29 @@ _SIZE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(px)?\s*$")
 _STYLE_DECLARATION = re.compile(r"([a-zA-Z-]+)\s*:\s*([^;]*)")
 
 
-def attribute_spans(tag_text: str) -> dict[str, tuple[str, int, int]]:
+def attribute_spans(tag_text: str, position: int = 0) -> dict[str, tuple[str, int, int]]:
     """Return name -> (decoded value, value start, value end) for a raw start tag.
 
     Offsets are relative to the tag text and exclude quotes; the first occurrence of a
-    repeated attribute wins, as in browsers.
+    repeated attribute wins, as in browsers. `position`, where the attributes begin, is
+    given by the tokenizer, which already knows it; 0 finds it past the tag name.
     """
     spans: dict[str, tuple[str, int, int]] = {}
-    name_match = _TAG_NAME.match(tag_text)
-    position = name_match.end() if name_match else 1
+    if not position:
+        name_match = _TAG_NAME.match(tag_text)
+        position = name_match.end() if name_match else 1
     for match in _ATTRIBUTE.finditer(tag_text, position):
-        name = match.group(1).lower()
+        name, raw = match.group(1, 2)
+        name = name.lower()
         if name in spans:
             continue
-        raw = match.group(2)
         if raw is None:
             spans[name] = ("", match.end(1), match.end(1))
             continue
         start = match.start(2)
         if raw[:1] in "\"'":
             raw, start = raw[1:-1], start + 1
-        spans[name] = (unescape(raw), start, start + len(raw))
+        spans[name] = (unescape(raw) if "&" in raw else raw, start, start + len(raw))
     return spans
 
 
@@ -92,7 +94,7 @@ def _style(value: str) -> dict[str, str]:
 
 def hidden_reason(attrs: dict[str, str]) -> str:
     """Why an element is invisible to readers from its own attributes, or ''."""
-    if not _HIDING_ATTRIBUTES.intersection(attrs):
+    if _HIDING_ATTRIBUTES.isdisjoint(attrs):
         return ""
     if "hidden" in attrs:
         return "hidden attribute"
@@ -145,31 +147,43 @@ class HtmlFeeder:
 
     def feed(self, text: str, base: int) -> None:
         """Tokenize `text`, which starts at offset `base` of the document."""
-        builder = self.builder
         position = 0
-        length = len(text)
-        while position < length:
-            match = _TOKEN.search(text, position)
-            if match is None:
-                self._text(text[position:], base + position)
-                return
-            if match.start() > position:
-                self._text(text[position : match.start()], base + position)
-            position = match.end()
-            tag = match.group("tag")
+        while position < len(text):
+            position = self._tokens(text, position, base)
+
+    def _tokens(self, text: str, position: int, base: int) -> int:
+        """Feed tokens from `position` on; stop after a raw-text element (`<script>`), whose
+        content is no markup, and return where to go on (the end of `text` when done)."""
+        builder = self.builder
+        for match in _TOKEN.finditer(text, position):
+            start, end = match.span()
+            if start > position:
+                chunk = text[position:start]
+                if not chunk.isspace():  # the newlines between tags: no text to record
+                    self._text(chunk, base + position)
+            position = end
+            comment, closing, tag, attribute_text = match.group(1, 2, 3, 4)
             if tag is None:
-                body = match.group("comment")
-                if body is not None:
-                    start = base + match.start()
-                    builder.comments.append(Comment(start, base + match.end(), body))
+                if comment is not None:
+                    builder.comments.append(Comment(base + start, base + end, comment))
                 continue
             tag = tag.lower()
-            if match.group("end"):
-                builder.close_element(tag, base + match.start())
+            if closing:
+                builder.close_element(tag, base + start)
                 continue
-            self._start(tag, match.group(0), base + match.start(), match.group("attrs"))
-            if tag in RAW_TEXT_TAGS and not match.group("attrs").endswith("/"):
-                position = self._raw_text(tag, text, position, base)
+            if tag in ALWAYS_RECORDED or attribute_text.strip(" \t\r\n/"):
+                attributes_at = match.start(4) - start
+                self._start(tag, match.group(), base + start, attribute_text, attributes_at)
+            elif tag not in VOID_TAGS:
+                # `<li>`, `<u>`, `<p>`: nothing a selector could tell apart; only nesting matters.
+                builder.open_plain(tag)
+                if tag in BLOCK_TAGS:
+                    builder.mark_block_element(base + start)
+            if tag in RAW_TEXT_TAGS and not attribute_text.endswith("/"):
+                return self._raw_text(tag, text, position, base)
+        if position < len(text):
+            self._text(text[position:], base + position)
+        return len(text)
 
     def _text(self, data: str, start: int) -> None:
         self.builder.add_text(unescape(data) if "&" in data else data, start)
@@ -183,16 +197,12 @@ class HtmlFeeder:
         self.builder.close_element(tag, base + stop)
         return closing.end() if closing else stop
 
-    def _start(self, tag: str, raw: str, start: int, attribute_text: str) -> None:
+    def _start(
+        self, tag: str, raw: str, start: int, attribute_text: str, attributes_at: int
+    ) -> None:
+        """Record a start tag that has attributes, or that is always recorded (`<a>`, ...)."""
         builder = self.builder
-        if tag not in ALWAYS_RECORDED and not attribute_text.strip(" \t\r\n/"):
-            # `<li>`, `<u>`, `<p>`: nothing a selector could tell apart; only nesting matters.
-            if tag not in VOID_TAGS:
-                builder.open_plain(tag)
-                if tag in BLOCK_TAGS:
-                    builder.mark_block_element(start)
-            return
-        spans = attribute_spans(raw)
+        spans = attribute_spans(raw, attributes_at)
         attrs = {name: value for name, (value, _, _) in spans.items()}
         url = url_start = url_end = None
         for name in URL_ATTRIBUTES.get(tag, ()):

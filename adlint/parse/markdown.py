@@ -25,6 +25,8 @@ _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,:;!?*_~'\""
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_DESTINATION_RUN = re.compile(r"[^\s()]*")
+"""A destination up to its first space or parenthesis (`\\s` is exactly `str.isspace`)."""
 _BLOCKS = frozenset(
     (
         "Paragraph",
@@ -259,6 +261,9 @@ def _raw_destination(rest: str) -> str:
     if rest.startswith("<"):
         close = rest.find(">")
         return rest[: close + 1] if close > 0 else rest
+    stop = _DESTINATION_RUN.match(rest).end()  # type: ignore[union-attr]
+    if stop == len(rest) or rest[stop] != "(":
+        return rest[:stop]  # no parentheses to balance: the run is the destination
     depth = 0
     for index, char in enumerate(rest):
         if char == "\\":

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adlint.pattern import compile_pattern
+from adlint.pattern import MAX_TIMEOUTS, PatternTimeout, compile_pattern
 
 PATTERNS = [
     r"^/click-(?P<pid>[0-9]{5,10})-(?P<aid>[0-9]{5,10})$",
@@ -59,3 +59,18 @@ def test_anchored_literal_prefix_is_used_only_when_it_is_safe():
     assert compile_pattern(r"(?i)^/order/")._prefix == ""
     assert compile_pattern(r"(?m)^/x")._prefix == ""
     assert compile_pattern(r"^ab|c")._prefix == ""
+
+
+def test_refuses_exactly_the_inputs_match_rejects_without_running():
+    pattern = compile_pattern(r"^/c/(?P<id>[0-9]+)$")
+    assert pattern.refuses("/x/1") and pattern.match("/x/1") is None
+    assert not pattern.refuses("/c/x")  # has the prefix: only the engine can tell
+    assert not compile_pattern(r"(?i)^/c/").refuses("/x/")  # no safe prefix: never refuses
+
+
+def test_disabled_pattern_is_not_refused_so_callers_still_see_it_raise():
+    pattern = compile_pattern(r"^/c/")
+    pattern._timeouts = MAX_TIMEOUTS
+    assert not pattern.refuses("/x/")
+    with pytest.raises(PatternTimeout):
+        pattern.match("/x/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adlint.engine import lint_text
+from adlint.parse.markdown import _raw_destination
 from adlint.policy import load_default_policy
 
 POLICY = load_default_policy()
@@ -98,6 +99,25 @@ def test_reference_link_points_at_its_definition():
 def test_angle_bracket_destination_excludes_the_brackets():
     src = "[deal](<https://amzn.to/3abc>)\n"
     assert findings(src, "affiliate-link") == [(1, 9, 1, 29)]
+
+
+@pytest.mark.parametrize(
+    ("rest", "destination"),
+    [
+        ("https://x.example/3abc)", "https://x.example/3abc"),
+        ('https://x.example/3abc "t")', "https://x.example/3abc"),
+        ("https://x.example/3abc\t't')", "https://x.example/3abc"),
+        ("https://x.example/a(b)c)", "https://x.example/a(b)c"),
+        ('https://x.example/a(b(c))d "t")', "https://x.example/a(b(c))d"),
+        ("a\\(b) c", "a\\(b)"),
+        ("a\u00a0b)", "a"),
+        ("a(b", "a(b"),
+        ("a)(b", "a"),
+        ("", ""),
+    ],
+)
+def test_raw_destination_balances_parentheses_and_stops_at_space(rest, destination):
+    assert _raw_destination(rest) == destination
 
 
 def test_autolink_points_inside_the_angle_brackets():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from adlint.directives import suppression_reason, suppressions
 from adlint.discover import discover
-from adlint.engine import lint_text, render_message
+from adlint.engine import lint_document, lint_text, render_message
 from adlint.parse import parse_text
 from adlint.pathmatch import matches_any
 from adlint.pattern import UnsafePattern, compile_pattern
@@ -84,6 +85,25 @@ def test_selector_captures_named_groups_and_constants():
         "client": "ca-pub-123",
         "kind": "unit",
     }
+
+
+def test_selection_is_shared_by_selectors_written_alike():
+    document = parse_text("t.html", '<a href="/1" class="x">1</a><a href="/2">2</a>')
+    context = MatchContext(document, (), None)
+    first = list(context.selected(Selector({"tag": "a", "class": "x"})))
+    assert [(e.url, c) for e, c in first] == [("/1", {})]
+    again = list(context.selected(Selector({"tag": "a", "class": "x"})))
+    assert again == first and again[0][1] is first[0][1]  # read from the kept selection
+    reordered = list(context.selected(Selector({"class": "x", "tag": "a"})))
+    assert reordered == first and reordered[0][1] is not first[0][1]  # matched afresh
+
+
+def test_selection_read_part_way_is_not_kept():
+    document = parse_text("t.html", '<a href="/1">1</a><a href="/2">2</a>')
+    context = MatchContext(document, (), None)
+    selector = Selector({"tag": "a"})
+    next(iter(context.selected(selector)))
+    assert [e.url for e, _ in context.selected(selector)] == ["/1", "/2"]
 
 
 def test_unknown_selector_key_names_its_path():
@@ -182,6 +202,22 @@ def test_density_per_words_and_stacking_measures():
     assert any("per 1,000 words" in m and "limit 6" in m for m in messages), messages
     assert any("4 of 9 blocks" in m and "limit 30%" in m for m in messages), messages
     assert not any("stacked" in m for m in messages), messages
+
+
+def test_density_stacks_count_words_between_units_with_or_without_parser_counts():
+    unit = '<ins class="adsbygoogle" data-ad-slot="1"></ins>'
+    text = f"{unit}\n\n{unit}\n\nTwo words.\n\n{unit}\n\n<p>one</p>\n\n{unit}{unit}\n"
+    document = parse_text("t.md", text)
+    assert document.run_words == tuple(len(run.text.split()) for run in document.runs)
+    rules = [rule for rule in POLICY.rules_for("t.md") if rule.id == "ad-density"]
+    counted = lint_document(document, rules, POLICY)
+    uncounted = lint_document(replace(document, run_words=()), rules, POLICY)
+    assert [f.message for f in counted] == [
+        "Too many ads for the content: 2 ad units stacked with no content between them",
+        "Too many ads for the content: 2 ad units stacked with no content between them",
+    ]
+    assert [(f.line, f.column) for f in counted] == [(3, 1), (11, 49)]
+    assert uncounted == counted
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,53 @@
+"""Document: offsets to lines, and the element indexes kinds select from."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import fields
+
+from adlint.document import Element, line_starts_of
+from adlint.parse import parse_text
+
+
+def test_line_starts_of_lf_only_text_uses_every_line_feed():
+    assert line_starts_of("a\nbc\n\nd") == (0, 2, 5, 6)
+    assert line_starts_of("no newline") == (0,)
+    assert line_starts_of("") == (0,)
+
+
+def test_line_starts_of_counts_crlf_once_and_lone_cr_as_a_break():
+    assert line_starts_of("a\r\nb\rc\nd") == (0, 3, 5, 7)
+    assert line_starts_of("\r\r\n") == (0, 1, 3)
+
+
+def test_frozen_elements_equal_their_dataclass_construction():
+    document = parse_text("t.md", 'Hi <a href="https://x.example/1" class="c">one  two</a>\n')
+    [element] = document.elements
+    assert set(vars(element)) == {f.name for f in fields(Element)}
+    expected = Element(
+        tag="a",
+        attrs={"href": "https://x.example/1", "class": "c"},
+        start=3,
+        end=43,
+        url="https://x.example/1",
+        url_start=12,
+        url_end=31,
+        text="one two",
+    )
+    assert element == expected and repr(element) == repr(expected)
+    assert pickle.loads(pickle.dumps(element)) == element
+
+
+def test_hidden_ancestor_is_named_innermost_first_and_ancestors_skip_plain_tags():
+    html = (
+        '<div id="wrap"><div style="display:none"><span><p class="x"><img src="/a.png">'
+        '</p></span></div><ul><li><a href="/b">b</a></li></ul></div>'
+    )
+    wrap, hiding, p, img, link = parse_text("t.html", html).elements
+    assert (hiding.hidden, p.hidden, img.hidden) == (
+        "display:none",
+        "inside hidden <div>",
+        "inside hidden <p>",
+    )
+    assert img.ancestors == (wrap.index, hiding.index, p.index)
+    assert (link.hidden, link.ancestors, link.text) == ("", (wrap.index,), "b")

@@ -35,6 +35,7 @@ from typing import Any
 import adlint
 from adlint.finding import Finding, Severity
 from adlint.outcome import Outcome
+from adlint.record import frozen_record
 
 FORMAT = 1
 """Bump when the stored shape changes."""
@@ -228,10 +229,21 @@ def encode_findings(findings: Iterable[Finding]) -> list[Any]:
 
 
 def decode_findings(path: str, rows: Iterable[Sequence[Any]]) -> list[Finding]:
-    """Findings back from rows; JSON arrays in data become tuples (hashable, as they were)."""
+    """Findings back from rows; JSON arrays in data become tuples (hashable, as they were).
+
+    A warm run decodes every finding of the site, so this skips Finding's frozen `__init__`
+    and the Enum call (the rows are ours, with every field).
+    """
     findings = []
     for line, column, end_line, end_column, rule, severity, message, data, *rest in rows:
-        data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-        position = (line, column, end_line, end_column)
-        findings.append(Finding(path, *position, rule, Severity(severity), message, data, *rest))
+        if any(type(value) is list for value in data.values()):
+            data = {k: tuple(v) if type(v) is list else v for k, v in data.items()}
+        fields = dict(zip(_FIELDS, (path, line, column, end_line, end_column, rule), strict=True))
+        fields.update(severity=_SEVERITIES[severity], message=message, data=data)
+        fields.update(snippet=rest[0], suppressed=rest[1])
+        findings.append(frozen_record(Finding, fields))
     return findings
+
+
+_FIELDS = ("path", "line", "column", "end_line", "end_column", "rule")
+_SEVERITIES = {severity.value: severity for severity in Severity}

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
-from typing import TYPE_CHECKING
 
 from adlint.discover import Target
 from adlint.document import Document
@@ -21,11 +20,20 @@ from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
 from adlint.policy import Policy
 
-if TYPE_CHECKING:
-    from adlint.report.model import FileStats
-
 Columns = tuple[tuple[int, int], ...]
 """Per finding, (start column, end column) in UTF-16 code units."""
+
+
+@dataclass(frozen=True)
+class FileStats:
+    """What the compliance report needs from a parsed document, kept instead of it (here,
+    not in report/model.py, so a run answered from the cache need not load the report)."""
+
+    path: str
+    words: int = 0
+    """Visible prose words, the denominator of ad density."""
+    title: str = ""
+    """The front matter `title`, if any (article text: always escaped when shown)."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from typing import Any
 
 import adlint
 from adlint.finding import Finding, Severity
-from adlint.outcome import Outcome
+from adlint.outcome import FileStats, Outcome
 from adlint.record import frozen_record
 
 FORMAT = 1
@@ -206,8 +206,6 @@ def encode_outcome(outcome: Outcome) -> Any:
 
 def decode_outcome(path: str, value: Any) -> Outcome:
     """The inverse of encode_outcome for the file reported as `path`."""
-    from adlint.report.model import FileStats
-
     findings, prints, utf16, stats, links, local = value
     return Outcome(
         path=path,

@@ -11,17 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from adlint.finding import Finding
-
-
-@dataclass(frozen=True)
-class FileStats:
-    """What the report needs from a parsed document, kept instead of the document."""
-
-    path: str
-    words: int = 0
-    """Visible prose words, the denominator of ad density."""
-    title: str = ""
-    """The front matter `title`, if any (article text: always escaped when shown)."""
+from adlint.outcome import FileStats  # noqa: F401  (re-exported: part of the model)
 
 
 @dataclass(frozen=True)

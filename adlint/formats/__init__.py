@@ -66,17 +66,17 @@ class Tally:
     @property
     def by_severity(self) -> Counter[str]:
         """Active findings per severity value."""
-        counts: Counter[str] = Counter()
-        for (_, severity), count in self.by_rule_severity.items():
-            counts[severity] += count
-        return counts
+        return self._total_by(1)
 
     @property
     def by_rule(self) -> Counter[str]:
         """Active findings per rule."""
+        return self._total_by(0)
+
+    def _total_by(self, part: int) -> Counter[str]:
         counts: Counter[str] = Counter()
-        for (rule, _), count in self.by_rule_severity.items():
-            counts[rule] += count
+        for pair, count in self.by_rule_severity.items():
+            counts[pair[part]] += count
         return counts
 
     @property

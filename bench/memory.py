@@ -8,7 +8,8 @@ Builds N seed-shaped ~24 KB articles (bench/static.py's generator) under --corpu
 a temporary folder): `--distinct` of them are generated, the rest are hard links to those
 spread over many folders, so 100,000 articles cost the disk only the distinct ones (pass
 `--distinct` equal to `--articles` for all-distinct content). Then runs `adlint check`
-once per format with the default policy and -j, output to /dev/null, and prints wall time,
+once per format with the default policy, -j and --no-cache (`--with-cache`: then twice
+more with the result cache, cold and warm), output to /dev/null, and prints wall time,
 CPU seconds (user + system, workers included: on a shared machine the steadier number),
 articles/s, and peak memory sampled from /proc every 20 ms: RSS summed over the process
 tree (counts pages forked workers share with the parent once per process, so it
@@ -131,6 +132,9 @@ def main() -> None:
     parser.add_argument("--formats", default="json,sarif", help="comma-separated formats")
     parser.add_argument("--jobs", type=int, default=0, help="adlint -j (0: its default)")
     parser.add_argument("--corpus", type=Path, help="keep (and reuse) the corpus here")
+    parser.add_argument(
+        "--with-cache", action="store_true", help="also run with the result cache, cold and warm"
+    )
     options = parser.parse_args()
     distinct = max(1, min(options.distinct, options.articles))
     with tempfile.TemporaryDirectory() as temp:
@@ -142,14 +146,18 @@ def main() -> None:
             f"corpus: {options.articles} articles ({distinct} distinct) in {corpus}, "
             f"built in {time.perf_counter() - started:.0f} s"
         )
-        for format_name in options.formats.split(","):
-            command = [sys.executable, "-m", "adlint", "check", "--no-config", "--no-cache"]
-            command += ["--format", format_name, "-o", os.devnull, str(corpus)]
+        runs = [(name, ["--no-cache"]) for name in options.formats.split(",")]
+        if options.with_cache:  # the default: results cached, first run cold, then warm
+            cache = ["--cache-dir", str(Path(temp) / "cache")]
+            runs += [("json (result cache cold)", cache), ("json (result cache warm)", cache)]
+        for label, extra in runs:
+            command = [sys.executable, "-m", "adlint", "check", "--no-config", *extra]
+            command += ["--format", label.split()[0], "-o", os.devnull, str(corpus)]
             if options.jobs:
                 command[4:4] = ["-j", str(options.jobs)]
             run = measure(command)
             print(
-                f"adlint check --format {format_name}: {run.seconds:.1f} s wall, "
+                f"adlint check --format {label}: {run.seconds:.1f} s wall, "
                 f"{run.cpu:.1f} s CPU, {options.articles / run.seconds:,.0f} articles/s; "
                 f"peak RSS {run.tree / 2**20:.0f} MB (process tree; PSS "
                 f"{run.pss / 2**20:.0f} MB), parent alone {run.parent / 2**20:.0f} MB"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from adlint.links import LinkOptions, LinkStatus, normalise_url
 from adlint.outcome import Outcome, utf16_columns, with_extra
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
 from adlint.policy import Policy, Rule
-from adlint.resultcache import ResultCache, decode_findings, encode_findings, links_key
+from adlint.resultcache import ResultCache, encode_findings, links_key, stored_findings
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
 PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")
@@ -218,9 +218,9 @@ class _Judge:
     def complete(self, entry: Linted, failing: list[str]) -> Outcome:
         outcome = entry.outcome
         key = self._key(entry, failing)
-        if key is not None and (hit := self.known.pop(key, None)) is not None:
-            rows, columns = hit
-            return _completed(outcome, decode_findings(outcome.path, rows), columns)
+        hit = self.known.pop(key, None) if key is not None else None
+        if hit is not None and (stored := stored_findings(outcome.path, hit)) is not None:
+            return _completed(outcome, *stored)
         extra, columns = self._findings(entry.target)
         if key is not None and self.cache is not None:
             self.cache.add(key, [encode_findings(extra), columns])
@@ -239,7 +239,9 @@ class _Judge:
         return findings, [list(pair) for pair in columns] if columns is not None else None
 
 
-def _completed(outcome: Outcome, extra: list[Finding], columns: list[list[int]] | None) -> Outcome:
+def _completed(
+    outcome: Outcome, extra: list[Finding], columns: Sequence[Sequence[int]] | None
+) -> Outcome:
     """The Outcome with its link findings; a file named twice gets them twice, as its own."""
     copies = outcome.targets or 1
     pairs = tuple((a, b) for a, b in columns) * copies if columns is not None else None

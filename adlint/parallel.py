@@ -26,7 +26,7 @@ from adlint.engine import read_article_bytes
 from adlint.errors import ParseError
 from adlint.outcome import Outcome, lint_file
 from adlint.policy import Policy
-from adlint.resultcache import ResultCache, decode_outcome, encode_outcome, file_key
+from adlint.resultcache import ResultCache, encode_outcome, file_key, stored_outcome
 from adlint.urls import preload
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def _cached(
     answers: list[tuple[Outcome | None, bytes | None]] = []
     for target, key in zip(chunk, keys, strict=True):
         value = found.get(key) if key is not None else None
-        outcome = decode_outcome(target.display, value) if value is not None else None
+        outcome = stored_outcome(target.display, value) if value is not None else None
         if outcome is not None and inputs.links and outcome.web_links is None:
             outcome = None  # cached by a run that did not collect links
         answers.append((outcome, key))

@@ -204,6 +204,26 @@ def encode_outcome(outcome: Outcome) -> Any:
     ]
 
 
+def stored_outcome(path: str, value: Any) -> Outcome | None:
+    """decode_outcome, or None when the stored value does not have the shape it should (a
+    damaged or hand-edited cache file): the file is then linted again."""
+    try:
+        return decode_outcome(path, value)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+
+
+def stored_findings(path: str, value: Any) -> tuple[list[Finding], Any] | None:
+    """Link findings and their UTF-16 columns as stored by linkphase, or None if damaged."""
+    try:
+        rows, columns = value
+        if columns is not None:
+            columns = [(int(a), int(b)) for a, b in columns]
+        return decode_findings(path, rows), columns
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+
+
 def decode_outcome(path: str, value: Any) -> Outcome:
     """The inverse of encode_outcome for the file reported as `path`."""
     findings, prints, utf16, stats, links, local = value
@@ -234,6 +254,8 @@ def decode_findings(path: str, rows: Iterable[Sequence[Any]]) -> list[Finding]:
     """
     findings = []
     for line, column, end_line, end_column, rule, severity, message, data, *rest in rows:
+        if not all(type(n) is int for n in (line, column, end_line, end_column)):
+            raise ValueError("a stored position is not a number")
         if any(type(value) is list for value in data.values()):
             data = {k: tuple(v) if type(v) is list else v for k, v in data.items()}
         fields = dict(zip(_FIELDS, (path, line, column, end_line, end_column, rule), strict=True))

@@ -227,3 +227,17 @@ def test_warm_report_is_the_same_report(
     capsys.readouterr()
     assert reports[0] == reports[1] == reports[2]
     assert json.loads(reports[0])["summary"]["files"] > 10
+
+
+@pytest.mark.parametrize(
+    "value", [{"not": "a list"}, [[["x", 1, 1, 2, "r", "error", "m", {}, "", None]]], [1, 2]]
+)
+def test_stored_values_of_the_wrong_shape_are_linted_again(
+    site: Path, capsys: pytest.CaptureFixture[str], value: object
+) -> None:
+    cold = findings(capsys, "a.md")
+    with sqlite3.connect(site / "cache" / FILE_NAME) as db:
+        db.execute("UPDATE results SET value = ?", (zlib.compress(json.dumps(value).encode()),))
+    code, out, err = check(capsys, "a.md", "--format", "json")
+    assert code == 1 and "Traceback" not in err
+    assert json.loads(out)["findings"] == cold

@@ -8,12 +8,15 @@ Ephemeral ports have five digits, so columns after a URL on the same line are fi
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
+from adlint.resultcache import FILE_NAME
 
 from .conftest import LocalServer, redirect, status
 
@@ -539,3 +542,21 @@ def test_local_links_are_judged_on_disk_every_run(
     assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 17)]
     (site / "guide.md").write_text("# Guide\n")
     assert lint(capsys, *argv)[1] == []
+
+
+def test_damaged_cached_link_findings_are_made_again(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = server.route("/gone", status(404))
+    (site / "a.md").write_text(f"[a]({gone})\n")
+    argv = ["--check-links", "--allow-private", *QUICK, "--cache-dir", "c", "a.md"]
+    cold = lint(capsys, *argv)[1]
+    damaged = 0
+    with sqlite3.connect(site / "c" / FILE_NAME) as db:
+        for key, blob in db.execute("SELECT key, value FROM results").fetchall():
+            if len(json.loads(zlib.decompress(blob))) == 2:  # [findings, columns]: links
+                bad = zlib.compress(json.dumps([[["x", 1]], [["y"]]]).encode())
+                db.execute("UPDATE results SET value = ? WHERE key = ?", (bad, key))
+                damaged += 1
+    assert damaged == 1
+    assert lint(capsys, *argv)[1] == cold

@@ -8,7 +8,6 @@ found means the built-in default policy.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,8 @@ def read_config(path: Path) -> LineDict:
 
 
 def _read_pyproject(path: Path) -> LineDict:
+    import tomllib  # only for [tool.adlint] configs
+
     from adlint.policy import CONFIG_KEYS, POLICY_KEYS, _display, check_keys
 
     display = _display(path)

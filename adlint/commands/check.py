@@ -11,7 +11,6 @@ import argparse
 import io
 import os
 import re
-import secrets
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -164,6 +163,8 @@ def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
     the token is random, so no article can end the pause early."""
     if os.environ.get("GITHUB_ACTIONS") != "true":
         return
+    import secrets
+
     token = secrets.token_hex(16)
     stream.write(f"::stop-commands::{token}\n")
     stack.callback(lambda: stream.write(f"::{token}::\n"))

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import threading
 from collections.abc import Iterable
-from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -110,6 +108,8 @@ def _run(coroutine: object) -> dict[str, LinkStatus]:
         in_loop = False
     if not in_loop:  # outside the except block, so no exception inherits it as __context__
         return asyncio.run(coroutine)  # type: ignore[arg-type]
+    import threading
+
     box: list[dict[str, LinkStatus]] = []
     thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))  # type: ignore[arg-type]
     thread.start()
@@ -229,6 +229,8 @@ def _with_retries(reason: str, hop: Hop) -> str:
 
 def status_reason(status: int) -> str:
     """`404 Not Found`; just the number for codes outside the standard."""
+    from http import HTTPStatus  # loaded with httpx, which a cached run never needs
+
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:

@@ -66,14 +66,12 @@ def is_local(url: str) -> bool:
 def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Iterator[str]:
     context = RuleContext(document, policy.sites, policy.catalogue)
     for rule in rules:
-        select = rule.kind.select
-        for element in document.candidates(select.tags):
-            try:
-                selected = element.url and select.match(element, context) is not None
-            except PatternTimeout:
-                selected = False  # the lint pass reports the timeout for this rule and file
-            if selected:
-                yield element.url
+        try:
+            for element, _ in context.selected(rule.kind.select):
+                if element.url:
+                    yield element.url
+        except PatternTimeout:
+            continue  # the lint pass reports the timeout for this rule and file
 
 
 def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...], bool]:
@@ -135,7 +133,7 @@ def document_statuses(
 
 
 @dataclass(frozen=True)
-class Linted:
+class _Waiting:
     """A file as the lint pass left it, waiting for its links to be judged."""
 
     target: Target
@@ -162,10 +160,10 @@ def run_link_phase(
     from adlint.links.checker import check_urls  # httpx is imported only when links are checked
 
     index: dict[str, int] = {}
-    pending: list[Linted] = []
+    pending: list[_Waiting] = []
     for target, outcome, key in files:
         web = array("I", [index.setdefault(url, len(index)) for url in outcome.web_links or ()])
-        pending.append(Linted(target, replace(outcome, web_links=None), key, web))
+        pending.append(_Waiting(target, replace(outcome, web_links=None), key, web))
     unique = list(index)
     checked = (
         check_urls(unique, settings.options, progress=settings.progress, normalised=True)
@@ -178,13 +176,14 @@ def run_link_phase(
         if (status := checked.get(url)) is not None and status.verdict not in PASSING
     }
     judge = _Judge(policy, checked, settings, cache)
-    work = [(entry, sorted({unique[n] for n in entry.web if n in failing})) for entry in pending]
-    judge.prefetch(work)
-    for entry, bad in work:
-        if not bad and not entry.outcome.local_links:
-            yield entry.outcome  # every link of this file passed: no need to read it again
-        else:
-            yield judge.complete(entry, bad)
+    work = []
+    for entry in pending:
+        bad = sorted({unique[n] for n in entry.web if n in failing})
+        work.append((entry, bool(bad) or entry.outcome.local_links, judge.key(entry, bad)))
+    judge.prefetch(key for _, _, key in work)
+    for entry, to_judge, key in work:
+        # a file whose links all passed is not read again
+        yield judge.complete(entry, key) if to_judge else entry.outcome
 
 
 class _Judge:
@@ -204,20 +203,21 @@ class _Judge:
         self.cache = cache
         self.known: dict[bytes, Any] = {}
 
-    def prefetch(self, work: list[tuple[Linted, list[str]]]) -> None:
-        """Look up every file's cached link findings in one go (one query per 500 files)."""
-        if self.cache is not None:
-            keys = [key for entry, bad in work if bad and (key := self._key(entry, bad))]
-            self.known = self.cache.lookup(keys)
-
-    def _key(self, entry: Linted, failing: list[str]) -> bytes | None:
-        if self.cache is None or entry.key is None or entry.outcome.local_links:
-            return None  # local links are judged on the disk, which the key does not cover
+    def key(self, entry: _Waiting, failing: list[str]) -> bytes | None:
+        """The cache key of the file's link findings under the verdicts of its failing
+        links; None when none fails, or when the findings cannot be cached (no cache, a
+        file that could not be read, or local links: the disk judges those, not the key)."""
+        if not failing or self.cache is None or entry.key is None or entry.outcome.local_links:
+            return None
         return links_key(entry.key, _verdicts(self.checked[url] for url in failing))
 
-    def complete(self, entry: Linted, failing: list[str]) -> Outcome:
+    def prefetch(self, keys: Iterable[bytes | None]) -> None:
+        """Look up every file's cached link findings in one go (one query per 500 files)."""
+        if self.cache is not None:
+            self.known = self.cache.lookup([key for key in keys if key is not None])
+
+    def complete(self, entry: _Waiting, key: bytes | None) -> Outcome:
         outcome = entry.outcome
-        key = self._key(entry, failing)
         hit = self.known.pop(key, None) if key is not None else None
         if hit is not None and (stored := stored_findings(outcome.path, hit)) is not None:
             return _completed(outcome, *stored)

@@ -61,9 +61,9 @@ class Outcome:
         return replace(self, findings=tuple(findings))
 
 
-def lint_outcome(target: Target, policy: Policy, *, links: bool = False) -> Outcome:
+def lint_outcome(target: Target, policy: Policy) -> Outcome:
     """Read, parse and lint one file; keep only its Outcome."""
-    return lint_file(target, policy, links=links)[0]
+    return lint_file(target, policy)[0]
 
 
 def lint_file(
@@ -129,37 +129,36 @@ def utf16_column(lines: Sequence[str] | None, line: int, column: int) -> int:
 
 
 def coalesce(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
-    """Merge consecutive Outcomes of the same path (a file named twice on the command line).
+    """Merge consecutive Outcomes of the same path (a file named twice on the command line)."""
+    for _, group in groupby(outcomes, key=lambda o: o.path):
+        yield merge_parts(list(group))
+
+
+def merge_parts(parts: Sequence[Outcome]) -> Outcome:
+    """One Outcome for the Outcomes of one path (a file named twice is linted twice).
 
     Outputs are sorted by path, line, column, rule; a path that occurs twice must interleave
     its two findings lists exactly as one global stable sort would, and its fingerprints
     must count occurrences across both.
     """
-    for _, group in groupby(outcomes, key=lambda o: o.path):
-        parts = list(group)
-        first = parts[0]
-        if len(parts) == 1:
-            yield first
-            continue
-        pairs = [
-            (finding, _columns(part, index))
-            for part in parts
-            for index, finding in enumerate(part.findings)
-        ]
-        pairs.sort(key=lambda pair: pair[0].sort_key())
-        merged = [finding for finding, _ in pairs]
-        utf16 = tuple(columns for _, columns in pairs)
-        exact = all(c == (f.column, f.end_column) for f, c in pairs)
-        yield Outcome(
-            first.path,
-            tuple(merged),
-            tuple(fingerprints(merged)),
-            None if exact else utf16,
-            targets=sum(part.targets for part in parts),
-            stats=first.stats,
-            web_links=first.web_links,
-            local_links=first.local_links,
-        )
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    pairs = [(f, _columns(part, i)) for part in parts for i, f in enumerate(part.findings)]
+    return replace(_sorted(first, pairs), targets=sum(part.targets for part in parts))
+
+
+def _sorted(outcome: Outcome, pairs: list[tuple[Finding, tuple[int, int]]]) -> Outcome:
+    """`outcome` holding the (finding, UTF-16 columns) pairs in output order, fingerprinted."""
+    pairs.sort(key=lambda pair: pair[0].sort_key())
+    merged = [finding for finding, _ in pairs]
+    exact = all(c == (f.column, f.end_column) for f, c in pairs)
+    return replace(
+        outcome,
+        findings=tuple(merged),
+        fingerprints=tuple(fingerprints(merged)),
+        utf16=None if exact else tuple(c for _, c in pairs),
+    )
 
 
 def _columns(outcome: Outcome, index: int) -> tuple[int, int]:
@@ -182,12 +181,4 @@ def with_extra(
         return outcome
     pairs = [(f, _columns(outcome, i)) for i, f in enumerate(outcome.findings)]
     pairs += [(f, columns[i] if columns else (f.column, f.end_column)) for i, f in enumerate(extra)]
-    pairs.sort(key=lambda pair: pair[0].sort_key())
-    merged = [finding for finding, _ in pairs]
-    exact = all(c == (f.column, f.end_column) for f, c in pairs)
-    return replace(
-        outcome,
-        findings=tuple(merged),
-        fingerprints=tuple(fingerprints(merged)),
-        utf16=None if exact else tuple(c for _, c in pairs),
-    )
+    return _sorted(outcome, pairs)

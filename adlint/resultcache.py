@@ -204,12 +204,16 @@ def encode_outcome(outcome: Outcome) -> Any:
     ]
 
 
+_DAMAGED = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+"""What decoding a value of the wrong shape raises."""
+
+
 def stored_outcome(path: str, value: Any) -> Outcome | None:
     """decode_outcome, or None when the stored value does not have the shape it should (a
     damaged or hand-edited cache file): the file is then linted again."""
     try:
         return decode_outcome(path, value)
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+    except _DAMAGED:
         return None
 
 
@@ -220,7 +224,7 @@ def stored_findings(path: str, value: Any) -> tuple[list[Finding], Any] | None:
         if columns is not None:
             columns = [(int(a), int(b)) for a, b in columns]
         return decode_findings(path, rows), columns
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+    except _DAMAGED:
         return None
 
 
@@ -253,17 +257,26 @@ def decode_findings(path: str, rows: Iterable[Sequence[Any]]) -> list[Finding]:
     and the Enum call (the rows are ours, with every field).
     """
     findings = []
-    for line, column, end_line, end_column, rule, severity, message, data, *rest in rows:
+    for line, column, end_line, end_column, rule, severity, message, data, snippet, why in rows:
         if not all(type(n) is int for n in (line, column, end_line, end_column)):
             raise ValueError("a stored position is not a number")
         if any(type(value) is list for value in data.values()):
             data = {k: tuple(v) if type(v) is list else v for k, v in data.items()}
-        fields = dict(zip(_FIELDS, (path, line, column, end_line, end_column, rule), strict=True))
-        fields.update(severity=_SEVERITIES[severity], message=message, data=data)
-        fields.update(snippet=rest[0], suppressed=rest[1])
+        fields = {
+            "path": path,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "rule": rule,
+            "severity": _SEVERITIES[severity],
+            "message": message,
+            "data": data,
+            "snippet": snippet,
+            "suppressed": why,
+        }
         findings.append(frozen_record(Finding, fields))
     return findings
 
 
-_FIELDS = ("path", "line", "column", "end_line", "end_column", "rule")
 _SEVERITIES = {severity.value: severity for severity in Severity}

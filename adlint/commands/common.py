@@ -16,7 +16,7 @@ from adlint.discover import DEFAULT_EXTENSIONS, Target, discover
 from adlint.errors import PolicyError
 from adlint.finding import Finding, Severity
 from adlint.linkphase import run_link_phase
-from adlint.outcome import Outcome, coalesce
+from adlint.outcome import Outcome, merge_parts
 from adlint.parallel import (
     Linted,
     PolicyInputs,
@@ -211,20 +211,17 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
     targets = _target_finder(args, policy)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
 
+    cache = _result_cache(args, policy)
     inputs = PolicyInputs(
         config=args.config,
         policies=tuple(args.policy),
         start=config_start(args),
         discover=not args.no_config,
         rules=frozenset(chosen),
+        links=links is not None,
+        cache_settings=settings_digest(policy.sources, chosen) if cache is not None else None,
     )
     jobs = getattr(args, "jobs", None) or default_jobs()
-
-    cache = _result_cache(args, policy)
-    if cache is not None:
-        inputs = replace(inputs, cache_settings=settings_digest(policy.sources, chosen))
-    if links is not None:
-        inputs = replace(inputs, links=True)
 
     def outcomes() -> Iterator[Outcome]:
         try:
@@ -243,12 +240,11 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
 
 
 def _coalesced(linted: Iterable[Linted]) -> Iterator[Linted]:
-    """One entry per path (a file named twice is linted twice and merged, see coalesce)."""
+    """One entry per path (a file named twice is linted twice and merged, see merge_parts)."""
     for _, group in groupby(linted, key=lambda entry: entry[1].path):
         parts = list(group)
         target, _, key = parts[0]
-        [outcome] = coalesce(outcome for _, outcome, _ in parts)
-        yield target, outcome, key
+        yield target, merge_parts([outcome for _, outcome, _ in parts]), key
 
 
 def _result_cache(args: argparse.Namespace, policy: Policy) -> ResultCache | None:

@@ -62,8 +62,8 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         "--cache-path",
         type=Path,
         metavar="FILE",
-        help="the link cache's SQLite file (default: links.sqlite in the user cache "
-        "directory; config: links.cache_path)",
+        help="the link cache's SQLite file (default: links.sqlite in the cache "
+        "directory, see --cache-dir; config: links.cache_path)",
     )
     group.add_argument(
         "--exclude",

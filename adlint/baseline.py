@@ -12,12 +12,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adlint import __version__
 from adlint.errors import PolicyError
-from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
-from adlint.outcome import Outcome
+
+if TYPE_CHECKING:
+    from adlint.finding import Finding
+    from adlint.outcome import Outcome
 
 FORMAT_VERSION = 1
 

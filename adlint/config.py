@@ -15,7 +15,8 @@ from typing import Any
 from adlint.errors import PolicyError
 from adlint.policy import Policy, load_default_policy, load_policy, read_policy_file
 from adlint.sourcelog import digest_of, read_source, recording
-from adlint.yamlfile import LineDict
+from adlint.yamlfile import LineDict, memo_in
+from adlint.yamlmemo import YamlMemo
 
 CONFIG_NAMES = (".adlint.yaml", ".adlint.yml")
 
@@ -105,14 +106,22 @@ def _to_line_dict(value: Any, lines: dict[str, int], line: int) -> Any:
 
 
 def load_config(
-    *, config: Path | None, policies: Sequence[Path], cwd: Path, discover: bool = True
+    *,
+    config: Path | None,
+    policies: Sequence[Path],
+    cwd: Path,
+    discover: bool = True,
+    cache_dir: Path | None = None,
 ) -> tuple[Policy, Path | None]:
     """Build the policy in effect: config (found or given) then each `--policy` file.
 
-    The policy's `sources` digest covers every file read on the way (sourcelog.py).
+    The policy's `sources` digest covers every file read on the way (sourcelog.py). With a
+    `cache_dir`, parsed YAML is remembered there (yamlmemo.py) unless the config itself
+    says `cache: false`.
     """
     config_path = config if config is not None else (find_config(cwd) if discover else None)
-    with recording() as log:
+    memo = YamlMemo(cache_dir) if cache_dir is not None else None
+    with recording() as log, memo_in(memo):
         layers: list[tuple[Path, LineDict]] = []
         if config_path is not None:
             layers.append((config_path, read_config(config_path)))
@@ -120,4 +129,6 @@ def load_config(
             layers.append((policy, read_policy_file(policy, allow_config=True)))
         built = load_policy(layers) if layers else load_default_policy()
     built.sources = digest_of(log)
+    if memo is not None and built.settings.get("cache", True) is True:
+        memo.flush()
     return built, config_path

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from adlint.document import Document
+if TYPE_CHECKING:
+    from adlint.document import Document
 
 _DIRECTIVE = re.compile(
     r"^\s*adlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)\s*$", re.DOTALL

@@ -13,17 +13,19 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adlint.directives import suppression_reason, suppressions
-from adlint.discover import Target
-from adlint.document import Document, Problem
 from adlint.errors import ParseError
 from adlint.finding import Finding, Hit
 from adlint.kinds import RuleContext
 from adlint.pattern import PatternTimeout
-from adlint.policy import Policy, Rule
 from adlint.record import frozen_record
+
+if TYPE_CHECKING:
+    from adlint.discover import Target
+    from adlint.document import Document
+    from adlint.policy import Policy, Rule
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are reported, not parsed: articles are kilobytes, and memory must stay flat."""
@@ -132,6 +134,8 @@ def read_article_bytes(path: Path) -> bytes:
 
 
 def _problem_document(path: str, reason: str) -> Document:
+    from adlint.document import Document, Problem
+
     return Document(
         path=path, text="", format="unknown", problems=(Problem(0, reason),), line_starts=(0,)
     )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from adlint.finding import Finding
+if TYPE_CHECKING:
+    from adlint.finding import Finding
 
 KEY = "adlint/v1"
 """The SARIF partialFingerprints key; versioned so the scheme can change without clashes."""

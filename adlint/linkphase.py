@@ -15,20 +15,22 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from adlint import urls
 from adlint.discover import Target, display_path
-from adlint.document import Document
 from adlint.engine import lint_document, read_document
-from adlint.finding import Finding
 from adlint.kinds import RuleContext
 from adlint.links import LinkOptions, LinkStatus, normalise_url
 from adlint.outcome import Outcome, utf16_columns, with_extra
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
-from adlint.policy import Policy, Rule
 from adlint.resultcache import ResultCache, encode_findings, links_key, stored_findings
+
+if TYPE_CHECKING:
+    from adlint.document import Document
+    from adlint.finding import Finding
+    from adlint.policy import Policy, Rule
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
 PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")

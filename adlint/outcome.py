@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from adlint.discover import Target
-from adlint.document import Document
 from adlint.engine import lint_document, read_target
-from adlint.finding import Finding
 from adlint.fingerprint import fingerprints
-from adlint.policy import Policy
+
+if TYPE_CHECKING:
+    from adlint.discover import Target
+    from adlint.document import Document
+    from adlint.finding import Finding
+    from adlint.policy import Policy
 
 Columns = tuple[tuple[int, int], ...]
 """Per finding, (start column, end column) in UTF-16 code units."""

@@ -25,12 +25,13 @@ from adlint.discover import Target
 from adlint.engine import read_article_bytes
 from adlint.errors import ParseError
 from adlint.outcome import Outcome, lint_file
-from adlint.policy import Policy
 from adlint.resultcache import ResultCache, encode_outcome, file_key, stored_outcome
 from adlint.urls import preload
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
+
+    from adlint.policy import Policy
 
 CHUNK = 16
 """Files per task: big enough to amortise inter-process overhead, small enough to balance."""
@@ -51,6 +52,8 @@ class PolicyInputs:
     """Collect each file's links for the link stage while it is parsed."""
     cache_settings: str | None = None
     """The result cache's settings digest; None when results are not cached."""
+    cache_dir: Path | None = None
+    """Where the caches are (the parsed-YAML memo included); None when not cached."""
 
 
 Linted = tuple[Target, Outcome, "bytes | None"]
@@ -68,6 +71,7 @@ def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Pol
         policies=list(inputs.policies),
         cwd=inputs.start,
         discover=inputs.discover,
+        cache_dir=inputs.cache_dir,
     )
     _WORKER = (restrict(policy, set(inputs.rules)), inputs)
 

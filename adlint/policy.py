@@ -22,13 +22,15 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adlint.errors import PolicyError
-from adlint.finding import Severity
 from adlint.rulebuild import build_rule
 from adlint.sourcelog import read_source
 from adlint.yamlfile import LineDict, YamlError, load_yaml
+
+if TYPE_CHECKING:
+    from adlint.finding import Severity
 
 BUILTIN_PREFIX = "adlint:"
 MAX_EXTENDS_DEPTH = 16

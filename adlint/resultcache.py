@@ -3,9 +3,9 @@
 ruff's habit: a run looks each file up by a key over everything that can change its
 findings, and lints only the files it has not seen. The key is a digest of
 
-- the settings: adlint's code (version and the size and mtime of every module and shipped
-  policy), the versions of the parsers and the suffix list, every file the policy was built
-  from (sourcelog.py) and the rules selected;
+- the settings: adlint's code, Python and the dependencies that shape findings
+  (codedigest.py), every file the policy was built from (sourcelog.py) and the rules
+  selected;
 - the file: its reported path and its bytes (a content hash, not an mtime, so a cache
   restored on a fresh CI checkout still hits).
 
@@ -20,11 +20,8 @@ opened, read or written is a warning, never a failure, and never a wrong answer.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
 import sqlite3
-import sys
 import time
 import warnings
 import zlib
@@ -32,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import adlint
+from adlint.codedigest import code_digest
 from adlint.finding import Finding, Severity
 from adlint.outcome import FileStats, Outcome
 from adlint.record import frozen_record
@@ -47,38 +44,14 @@ CREATE TABLE IF NOT EXISTS results (
 """
 _KEEP_DAYS = 30
 _CHUNK = 500  # below SQLite's historical 999 bound variables per statement
-_DEPENDENCIES = ("pyromark", "regex", "tldextract", "yaml")
-"""Modules whose version can change findings: parsers, patterns, the suffix list."""
 
 
 def settings_digest(policy_sources: str, rules: Iterable[str]) -> str:
     """The part of every key that is the same for all files of a run."""
     hasher = hashlib.blake2b(digest_size=16)
-    for part in (str(FORMAT), _code_digest(), policy_sources, ",".join(sorted(rules))):
+    for part in (str(FORMAT), code_digest(), policy_sources, ",".join(sorted(rules))):
         hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return hasher.hexdigest()
-
-
-def _code_digest() -> str:
-    """adlint's version and code, Python's version, and the dependencies that shape findings.
-
-    Module sizes and mtimes catch an edited checkout or editable install and a reinstall
-    of adlint or a dependency; found without importing anything (~1 ms).
-    """
-    parts = [adlint.__version__, sys.version]
-    for name in _DEPENDENCIES:  # where each is installed, and when: a reinstall changes it
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None and spec.origin else ""
-        info = os.stat(origin) if origin else None
-        parts.append(f"{name}:{origin}:{info.st_size}:{info.st_mtime_ns}" if info else name)
-    root = Path(adlint.__file__).parent
-    for directory, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if f != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".py", ".yaml")):
-                info = os.stat(os.path.join(directory, name))
-                parts.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_key(settings: str, display: str, data: bytes) -> bytes:

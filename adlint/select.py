@@ -30,14 +30,16 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from adlint import urls
-from adlint.document import Document, Element
 from adlint.pattern import SafePattern, UnsafePattern, compile_pattern
 
+if TYPE_CHECKING:
+    from adlint.document import Document, Element
+
 Captured = dict[str, Any]
-Predicate = Callable[[Element, "MatchContext", Captured], bool]
+Predicate = Callable[["Element", "MatchContext", Captured], bool]
 
 MAX_URL = 8192
 

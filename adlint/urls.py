@@ -54,8 +54,11 @@ class UrlParts:
         return next((v for k, v in self.params if k.lower() == lowered), None)
 
 
+_NETLOC_CHAR = r"[\x21\x22\x24\x26-\x2e\x30-\x3e\x41-\x5a\x5c\x5e-\x7e]"
+"""Printable ASCII but `# % / ? @ [ ]`: spelled as ranges, because the negated class
+`[^/?#@\\[\\]%\x00-\x20\x7f-\U0010ffff]` takes ~4 ms to compile in every process."""
 _PLAIN_WEB_URL = re.compile(
-    r"([hH][tT][tT][pP][sS]?)://([^/?#@\[\]%\x00-\x20\x7f-\U0010ffff]*)"
+    rf"([hH][tT][tT][pP][sS]?)://({_NETLOC_CHAR}*)"
     r"((?:/[^?#\t\n\r]*)?)(?:\?([^#\t\n\r]*))?(?:#[^\t\n\r]*)?"
 )
 """An http(s) URL whose host part urlsplit would take verbatim: ASCII, no userinfo,

@@ -2,13 +2,21 @@
 
 Only PyYAML's SafeLoader constructors run, so tags like `!!python/object` are errors, never
 code. Mappings come back as `LineDict`s so policy errors can say `file:line:`.
+
+PyYAML loads at the first parse: with a warm YAML memo (yamlmemo.py) a run needs none.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
+
+    from adlint.yamlmemo import YamlMemo
 
 MAX_YAML = 5 * 1024 * 1024
 """Policy and catalogue files larger than this are refused (no policy needs it)."""
@@ -28,38 +36,39 @@ class LineDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
 
 
-_SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it (ten times faster; every worker loads the policy),
-with the same safe constructors either way."""
+@functools.cache
+def _loader_class() -> type:
+    """SafeLoader (libyaml's parser when PyYAML has it: ten times faster, with the same safe
+    constructors) whose mappings record their key lines; duplicate keys are errors."""
+    import yaml
 
+    base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
-    """SafeLoader whose mappings record their key lines; duplicate keys are errors."""
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+            self.flatten_mapping(node)
+            mapping = LineDict()
+            mapping.line = node.start_mark.line + 1
+            mapping.key_lines = {}
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "mapping keys must be strings", key_node.start_mark
+                    )
+                if key in mapping:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f'duplicate key "{key}"', key_node.start_mark
+                    )
+                mapping[key] = self.construct_object(value_node, deep=True)
+                mapping.key_lines[key] = key_node.start_mark.line + 1
+            return mapping
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-        self.flatten_mapping(node)
-        mapping = LineDict()
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "mapping keys must be strings", key_node.start_mark
-                )
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f'duplicate key "{key}"', key_node.start_mark
-                )
-            mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-        return mapping
-
-
-_Loader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _Loader.construct_mapping,  # type: ignore[arg-type]
-)
+    Loader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+        Loader.construct_mapping,  # type: ignore[arg-type]
+    )
+    return Loader
 
 
 class YamlError(ValueError):
@@ -71,11 +80,40 @@ class YamlError(ValueError):
         super().__init__(reason)
 
 
+_memo: YamlMemo | None = None
+
+
+@contextmanager
+def memo_in(memo: YamlMemo | None) -> Iterator[None]:
+    """Let every load_yaml inside the block use `memo` (None: parse everything)."""
+    global _memo
+    previous, _memo = _memo, memo
+    try:
+        yield
+    finally:
+        _memo = previous
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise YamlError with a line number."""
     if len(text) > MAX_YAML:
         raise YamlError(f"file is larger than {MAX_YAML // (1024 * 1024)} MB", 1)
-    loader = _Loader(text)
+    memo = _memo
+    if memo is not None:
+        from adlint.yamlmemo import MISSING
+
+        if (remembered := memo.get(text)) is not MISSING:
+            return remembered
+    document = _parse(text)
+    if memo is not None:
+        memo.put(text, document)
+    return document
+
+
+def _parse(text: str) -> Any:
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -135,8 +173,8 @@ def _check_expansion(root: yaml.Node) -> None:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":
         return list(node.value)
     return []

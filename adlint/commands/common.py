@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adlint.commands.linkargs import add_link_arguments, link_settings
 from adlint.config import load_config
@@ -25,8 +26,10 @@ from adlint.parallel import (
     lint_parallel,
     parse_shard,
 )
-from adlint.policy import Policy, Rule
 from adlint.resultcache import ResultCache, open_results, settings_digest
+
+if TYPE_CHECKING:
+    from adlint.policy import Policy, Rule
 
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,7 +146,18 @@ def load_policy_from_args(args: argparse.Namespace) -> tuple[Policy, Path | None
         policies=args.policy,
         cwd=config_start(args),
         discover=not args.no_config,
+        cache_dir=cache_directory(args),
     )
+
+
+def cache_directory(args: argparse.Namespace) -> Path | None:
+    """Where this command keeps its caches; None for --no-cache and for commands without
+    cache options (`adlint rules` should not leave files behind)."""
+    if not hasattr(args, "no_cache") or args.no_cache:
+        return None
+    from adlint.links.options import default_cache_dir
+
+    return (getattr(args, "cache_dir", None) or default_cache_dir()).resolve()
 
 
 def selected_rules(policy: Policy, args: argparse.Namespace) -> set[str]:
@@ -220,6 +234,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
         rules=frozenset(chosen),
         links=links is not None,
         cache_settings=settings_digest(policy.sources, chosen) if cache is not None else None,
+        cache_dir=cache_directory(args) if cache is not None else None,
     )
     jobs = getattr(args, "jobs", None) or default_jobs()
 
@@ -253,12 +268,10 @@ def _result_cache(args: argparse.Namespace, policy: Policy) -> ResultCache | Non
     if not isinstance(enabled, bool):
         path, line = policy.raw.setting_origins.get("cache", ("", 0)) if policy.raw else ("", 0)
         raise PolicyError("must be true or false", path=path or None, line=line, key="cache")
-    if getattr(args, "no_cache", None) or not enabled:
+    directory = cache_directory(args)
+    if directory is None or not enabled:
         return None
-    from adlint.links.options import default_cache_dir
-
-    directory = getattr(args, "cache_dir", None) or default_cache_dir()
-    return open_results(directory.resolve())
+    return open_results(directory)
 
 
 def in_path_order(targets: Iterable[Target]) -> Iterator[Target]:

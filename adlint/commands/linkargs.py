@@ -9,13 +9,15 @@ import argparse
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adlint.errors import PolicyError
 from adlint.linkphase import LinkSettings
 from adlint.links import LinkOptions, parse_accept
 from adlint.pattern import UnsafePattern, compile_pattern
-from adlint.policy import Policy
+
+if TYPE_CHECKING:
+    from adlint.policy import Policy
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import inspect
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from adlint import select
 from adlint.commands.common import add_policy_arguments, load_policy_from_args
 from adlint.errors import PolicyError
 from adlint.kinds import kinds
-from adlint.policy import Rule
+
+if TYPE_CHECKING:
+    from adlint.policy import Rule
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,6 +74,8 @@ def explain(rule: Rule) -> str:
     for title, text in (("Why", rule.description), ("Fix", rule.help), ("Docs", rule.docs)):
         if text:
             lines.append(f"{title}: {' '.join(text.split())}")
+    import yaml  # loaded by `adlint rules --show` only
+
     definition = yaml.safe_dump(
         {rule.id: _plain(rule.definition)}, sort_keys=False, allow_unicode=True, width=100
     )

@@ -7,16 +7,19 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from adlint.discover import Target
 from adlint.engine import lint_document, read_article_bytes
 from adlint.errors import ParseError
-from adlint.finding import Finding
 from adlint.fix.actions import FixAction, parse_fix
 from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
 from adlint.parse import parse_text
 from adlint.parse.source import decode, file_encoding
-from adlint.policy import Policy
+
+if TYPE_CHECKING:
+    from adlint.discover import Target
+    from adlint.finding import Finding
+    from adlint.policy import Policy
 
 
 @dataclass

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from adlint.document import Document, Element
 from adlint.fix.actions import AddAttrToken, FixAction, InsertText, RemoveElement
 from adlint.parse.html import attribute_spans
+
+if TYPE_CHECKING:
+    from adlint.document import Document, Element
 
 PRIORITY = {"remove": 0, "insert": 1, "attr": 2}
 """When edits overlap, the lower number wins: a removed element needs no new attribute."""

@@ -13,12 +13,14 @@ import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from adlint import __version__
 from adlint.finding import Severity
-from adlint.outcome import Outcome
-from adlint.policy import Rule
+
+if TYPE_CHECKING:
+    from adlint.outcome import Outcome
+    from adlint.policy import Rule
 
 
 @dataclass(frozen=True)

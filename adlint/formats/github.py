@@ -8,11 +8,13 @@ escape `:` and `,`.
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from adlint.finding import Finding, Severity
-from adlint.formats import RunInfo
-from adlint.outcome import Outcome
+
+if TYPE_CHECKING:
+    from adlint.formats import RunInfo
+    from adlint.outcome import Outcome
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -13,10 +13,12 @@ compliance report see them; `summary` counts only active ones.
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from adlint.formats import RunInfo, Tally
-from adlint.outcome import Outcome
+
+if TYPE_CHECKING:
+    from adlint.outcome import Outcome
 
 
 class JsonWriter:

@@ -11,15 +11,17 @@ from __future__ import annotations
 import heapq
 import json
 import re
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from adlint.finding import Finding, Severity
 from adlint.fingerprint import KEY
 from adlint.formats import RunInfo
 from adlint.formats.json import defuse_legacy_commands
-from adlint.outcome import Outcome
 from adlint.policy import Rule
+
+if TYPE_CHECKING:
+    from adlint.outcome import Outcome
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/adlint/adlint"

@@ -8,10 +8,12 @@ clickable URLs (article URLs can be trackers), and escapes everything taken from
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from adlint.formats import RunInfo, Tally
-from adlint.outcome import Outcome
+
+if TYPE_CHECKING:
+    from adlint.outcome import Outcome
 
 WORST_FILES = 10
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~!])")

@@ -6,11 +6,13 @@ Written as files are linted, so a long run shows its first files at once.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from adlint.finding import Finding, Severity
 from adlint.formats import RunInfo, Tally
-from adlint.outcome import Outcome
+
+if TYPE_CHECKING:
+    from adlint.outcome import Outcome
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from adlint import urls
-from adlint.document import Document, Element
 from adlint.finding import Hit
 from adlint.select import MatchContext
+
+if TYPE_CHECKING:
+    from adlint.document import Document, Element
 
 
 @dataclass

@@ -33,12 +33,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from adlint.document import Document
 from adlint.finding import Hit
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
-from adlint.select import Selector
+
+if TYPE_CHECKING:
+    from adlint.document import Document
+    from adlint.select import Selector
 
 _ADS_TXT_RECORD = re.compile(r"^\s*([^,#\s]+)\s*,\s*([^,#\s]+)\s*,\s*(DIRECT|RESELLER)", re.I)
 

@@ -36,12 +36,14 @@ import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from adlint.document import Document, Element
 from adlint.finding import Hit
 from adlint.kinds import RuleContext, element_hit
-from adlint.select import Selector
+
+if TYPE_CHECKING:
+    from adlint.document import Document, Element
+    from adlint.select import Selector
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from adlint.document import Document
 from adlint.finding import Hit
-from adlint.kinds import RuleContext
+
+if TYPE_CHECKING:
+    from adlint.document import Document
+    from adlint.kinds import RuleContext
 
 
 @dataclass(frozen=True)

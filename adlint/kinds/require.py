@@ -31,13 +31,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from adlint.document import Document, Element
 from adlint.finding import Hit
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 from adlint.pattern import SafePattern
-from adlint.select import Captured, Selector
+
+if TYPE_CHECKING:
+    from adlint.document import Document, Element
+    from adlint.select import Captured, Selector
 
 MAX_PROSE = 2_000_000
 """Visible text searched for evidence; a bound on regex work per document."""

@@ -16,12 +16,15 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 
 from adlint.links.guard import AddressGuard, DnsFailure, UnsafeAddress
-from adlint.links.options import LinkOptions
 from adlint.links.url import host_of
+
+if TYPE_CHECKING:
+    from adlint.links.options import LinkOptions
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE_4XX = frozenset({408, 425, 429})

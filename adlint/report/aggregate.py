@@ -17,11 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adlint.document import Document
-from adlint.finding import Finding
-from adlint.policy import Rule
 from adlint.report import DEFAULT_TOP, inventory
 from adlint.report.model import (
     BrokenLink,
@@ -34,6 +31,11 @@ from adlint.report.model import (
     Report,
     RuleTally,
 )
+
+if TYPE_CHECKING:
+    from adlint.document import Document
+    from adlint.finding import Finding
+    from adlint.policy import Rule
 
 DENSITY_RULE = "ad-density"
 AD_UNIT_RULE = "ad-unit"

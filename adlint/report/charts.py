@@ -12,8 +12,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
-from adlint.report.model import DensityBin
+if TYPE_CHECKING:
+    from adlint.report.model import DensityBin
 
 WIDTH = 640
 MAX_LABEL = 30

@@ -9,10 +9,14 @@ escaped by adlint/report/markup.py; URLs are shown as text, never as links.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from adlint.report import charts, sections
 from adlint.report.markup import figure, note, section, severity, table, text
-from adlint.report.model import Report
 from adlint.report.style import CSS
+
+if TYPE_CHECKING:
+    from adlint.report.model import Report
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "

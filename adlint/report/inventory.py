@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adlint.finding import Finding
-from adlint.policy import Rule
 from adlint.report.model import AdClientUsage, AffiliateIdUsage, NetworkUsage, PixelUsage
+
+if TYPE_CHECKING:
+    from adlint.finding import Finding
+    from adlint.policy import Rule
 
 AFFILIATE_RULES = frozenset({"affiliate-link", "affiliate-id-unknown"})
 AFFILIATE_ID_RULE = "affiliate-id-unknown"

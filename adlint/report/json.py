@@ -39,8 +39,10 @@ A file is compliant when it has no active (unsuppressed) error or warning.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from adlint.report.model import Report
+if TYPE_CHECKING:
+    from adlint.report.model import Report
 
 
 def render(report: Report) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from adlint.report.model import Report
+if TYPE_CHECKING:
+    from adlint.report.model import Report
 
 MAX_ROWS = 30
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")

@@ -8,10 +8,12 @@ detail sections show them. `to_dict` gives the JSON shape documented in report/j
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adlint.finding import Finding
 from adlint.outcome import FileStats  # noqa: F401  (re-exported: part of the model)
+
+if TYPE_CHECKING:
+    from adlint.finding import Finding
 
 
 @dataclass(frozen=True)

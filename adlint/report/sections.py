@@ -7,7 +7,8 @@ found" from "not measured".
 
 from __future__ import annotations
 
-from adlint.finding import Finding
+from typing import TYPE_CHECKING
+
 from adlint.report import charts
 from adlint.report.markup import (
     Row,
@@ -22,7 +23,10 @@ from adlint.report.markup import (
     text,
     url,
 )
-from adlint.report.model import FileSummary, Report
+
+if TYPE_CHECKING:
+    from adlint.finding import Finding
+    from adlint.report.model import FileSummary, Report
 
 MAX_DETAIL_ROWS = 200
 """Findings listed per file in the details; a site-wide report must stay a readable size."""

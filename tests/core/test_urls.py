@@ -41,6 +41,12 @@ PIECES = st.sampled_from(
         "tag=x-20",
         "example.com",
         "ſ",
+        "\x7f",
+        "\\",
+        '"',
+        "^",
+        "~",
+        "$",
     ]
 )
 

@@ -14,11 +14,14 @@ from adlint.commands.common import (
     load_policy_from_args,
 )
 
+NAME = "baseline"
+HELP = "accept the current findings"
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "baseline",
-        help="accept the current findings",
+        NAME,
+        help=HELP,
         description="Record the current findings so `adlint check --baseline FILE` reports "
         "only new ones.",
     )

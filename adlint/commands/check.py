@@ -35,9 +35,13 @@ FORMATS = ("auto", "text", "json", "sarif", "github")
 _FORMAT_PREFIX = re.compile(r"^(text|json|sarif|github):(.+)$")
 
 
+NAME = "check"
+HELP = "lint articles"
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "check", help="lint articles", description="Lint articles and report findings."
+        NAME, help=HELP, description="Lint articles and report findings."
     )
     add_lint_arguments(parser)
     add_policy_arguments(parser)

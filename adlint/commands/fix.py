@@ -13,11 +13,14 @@ from adlint.commands.common import (
     load_policy_from_args,
 )
 
+NAME = "fix"
+HELP = "fix what can be fixed, in place"
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "fix",
-        help="fix what can be fixed, in place",
+        NAME,
+        help=HELP,
         description="Apply the fixes rules declare (add rel=sponsored, remove tracking "
         "pixels, insert a disclosure), then report what remains like `adlint check`.",
     )

@@ -19,10 +19,14 @@ from adlint.errors import PolicyError
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
+NAME = "merge"
+HELP = "combine sharded JSON or SARIF outputs"
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "merge",
-        help="combine sharded JSON or SARIF outputs",
+        NAME,
+        help=HELP,
         description="Combine the JSON (or SARIF) outputs of `adlint check --shard K/N` runs.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")

@@ -45,10 +45,14 @@ SUFFIX_FORMATS = {
 }
 
 
+NAME = "report"
+HELP = "write a compliance report for a whole site"
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "report",
-        help="write a compliance report for a whole site",
+        NAME,
+        help=HELP,
         description="Lint articles and write a publisher compliance report: summary, "
         "inventory of affiliate networks, IDs, ad clients and pixels, ad density, "
         "disclosure, broken links and the worst files.",

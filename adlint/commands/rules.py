@@ -15,10 +15,14 @@ if TYPE_CHECKING:
     from adlint.policy import Rule
 
 
+NAME = "rules"
+HELP = "list or explain rules"
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "rules",
-        help="list or explain rules",
+        NAME,
+        help=HELP,
         description="List every rule in effect, or explain one rule and show its YAML.",
     )
     parser.add_argument("rule", nargs="?", help="the rule to explain")

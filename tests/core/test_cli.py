@@ -225,3 +225,21 @@ def test_text_output_has_no_colour_when_not_a_tty(site: Path, capsys):
     main(["check", "--format", "text", "dirty.md"])
     out = capsys.readouterr().out
     assert "\x1b[" not in out and out.rstrip().endswith("fails at --fail-on error.")
+
+
+def test_help_lists_every_command_and_each_command_its_own_options(capsys):
+    assert main(["--help"]) == 0
+    listing = capsys.readouterr().out
+    for command, help_text in [("check", "lint articles"), ("merge", "combine sharded")]:
+        assert command in listing and help_text in listing
+    for command, option in [("report", "--top"), ("merge", "--output"), ("check", "--baseline")]:
+        assert main([command, "--help"]) == 0
+        assert option in capsys.readouterr().out
+
+
+def test_a_path_named_like_a_command_is_a_path(site: Path, capsys):
+    (site / "report").mkdir()
+    (site / "report" / "dirty.md").write_text(DIRTY)
+    code, report = run_json(capsys, "report")
+    assert code == 1
+    assert {f["path"] for f in report["findings"]} == {"report/dirty.md"}

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ _KEEP_SECONDS = 30 * 86_400
 _TOUCH_SECONDS = 86_400
 """A hit refreshes its entry's mtime at most this often."""
 _SCALARS = (str, int, float, bool, type(None))
+_KEYS = (str, int, float, bool)
 MISSING: Any = object()
 """`get`'s answer when the text has no usable entry."""
 
@@ -149,43 +149,57 @@ def _count_uses(node: Any, uses: dict[int, int]) -> None:
 def decode(stored: Any) -> Any:
     """The inverse of `encode`; ValueError for anything `encode` would not have written,
     including a document that would expand past yamlfile's alias-bomb limit."""
-    anchors: dict[int, tuple[Any, int]] = {}
+    return _Decoder().node(stored)
 
-    def walk(node: Any) -> tuple[Any, int]:
-        """The node and its size with aliases expanded."""
+
+class _Decoder:
+    """Rebuilds a document, counting its nodes as if every alias were expanded (a reference
+    adds the size of the node it names, without expanding it)."""
+
+    def __init__(self) -> None:
+        self.anchors: dict[int, tuple[Any, int]] = {}
+        self.expanded = 0
+
+    def node(self, node: Any) -> Any:
         if type(node) in _SCALARS:
-            return node, 1
+            self._count(1)
+            return node
         if type(node) is list:
-            items = [walk(item) for item in node]
-            return [item for item, _ in items], 1 + sum(size for _, size in items)
+            return self._sequence(node)
         if type(node) is not dict:
             raise ValueError("not a stored node")
         if "r" in node:
-            return anchors[node["r"]]  # only nodes already complete: no cycles
-        if "s" in node:
-            value, size = walk(node["s"])
-        else:
-            value, size = _mapping(node, walk)
-        if size > MAX_EXPANDED_NODES:
-            raise ValueError("expands past the alias limit")
+            value, size = self.anchors[node["r"]]  # only complete nodes: never a cycle
+            self._count(size)
+            return value
+        before = self.expanded
+        value = self._sequence(node["s"]) if "s" in node else self._mapping(node)
         if "a" in node:
-            anchors[node["a"]] = (value, size)
-        return value, size
+            self.anchors[node["a"]] = (value, self.expanded - before)
+        return value
 
-    return walk(stored)[0]
+    def _sequence(self, items: Any) -> list[Any]:
+        if type(items) is not list:
+            raise ValueError("not a stored sequence")
+        self._count(1)
+        return [self.node(item) for item in items]
 
+    def _mapping(self, node: dict[str, Any]) -> LineDict:
+        if type(node["l"]) is not int or type(node["k"]) is not list:
+            raise ValueError("not a stored mapping")
+        mapping = LineDict()
+        mapping.line = node["l"]
+        key_lines = mapping.key_lines = {}
+        self._count(1 + len(node["k"]))  # the mapping and its keys
+        for key, line, value in node["k"]:
+            if type(key) not in _KEYS or type(line) is not int:
+                raise ValueError("not a stored key")
+            mapping[key] = value if type(value) in _SCALARS else self.node(value)
+            key_lines[key] = line
+        self._count(sum(type(value) in _SCALARS for _, _, value in node["k"]))
+        return mapping
 
-def _mapping(node: dict[str, Any], walk: Callable[[Any], tuple[Any, int]]) -> tuple[LineDict, int]:
-    if type(node["l"]) is not int or type(node["k"]) is not list:
-        raise ValueError("not a stored mapping")
-    mapping = LineDict()
-    mapping.line = node["l"]
-    mapping.key_lines = {}
-    size = 1
-    for key, line, value in node["k"]:
-        if type(key) not in (str, int, float, bool) or type(line) is not int:
-            raise ValueError("not a stored key")
-        mapping[key], value_size = walk(value)
-        mapping.key_lines[key] = line
-        size += 1 + value_size
-    return mapping, size
+    def _count(self, nodes: int) -> None:
+        self.expanded += nodes
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise ValueError("expands past the alias limit")

@@ -139,6 +139,10 @@ _RAW_END: dict[str, re.Pattern[str]] = {
 }
 
 
+_URL_SPACE = "\t\n\f\r "
+"""ASCII whitespace, which the URL parser strips from both ends of an attribute's URL."""
+
+
 class HtmlFeeder:
     """Feed HTML fragments into a builder; one per document, reused for every fragment."""
 
@@ -208,6 +212,9 @@ class HtmlFeeder:
         for name in URL_ATTRIBUTES.get(tag, ()):
             if name in spans and spans[name][0].strip():
                 url, value_start, value_end = spans[name]
+                written = raw[value_start:value_end]  # browsers strip the spaces around a URL
+                value_start += len(written) - len(written.lstrip(_URL_SPACE))
+                value_end -= len(written) - len(written.rstrip(_URL_SPACE))
                 url_start, url_end = start + value_start, start + value_end
                 break
         hidden = hidden_reason(attrs) or builder.inherited_hidden()

@@ -149,3 +149,9 @@ def test_bom_is_not_counted_as_a_column(bom: str, tmp_path):
     path.write_bytes((bom + "[deal](https://amzn.to/3abc)\n").encode("utf-8"))
     result = [f for f in lint_target(Target(path, "bom.md"), POLICY) if f.rule == "affiliate-link"]
     assert [(f.line, f.column) for f in result] == [(1, 8)]
+
+
+def test_spaces_around_an_attribute_url_are_not_part_of_it():
+    src = '<a href=" JavaScript:void(0) ">x</a>\n<a href="\n  https://amzn.to/3abc\n">y</a>\n'
+    assert findings(src, "javascript-link") == [(1, 11, 1, 29)]
+    assert findings(src, "affiliate-link") == [(3, 3, 3, 23)]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -158,7 +160,38 @@ async def _check_all(
             return status
 
         statuses = await asyncio.gather(*(check(url) for url in urls))
+    statuses = blame_resolver(statuses, guard.names_found, guard.names_missing)
     return {status.url: status for status in statuses}
+
+
+RESOLVER_DOWN_NAMES = 3
+"""Distinct host names that must all fail to resolve, with none resolving, before the
+resolver rather than the links is taken to be at fault."""
+
+
+def blame_resolver(
+    statuses: Sequence[LinkStatus], found: set[str], missing: set[str]
+) -> list[LinkStatus]:
+    """When every host name of the run is said not to exist, the resolver is the likelier
+    culprit (an offline laptop, a sandboxed CI runner answering NXDOMAIN to everything):
+    those links become "unreachable" (a warning, and never cached) instead of "broken"
+    errors that would stay in the cache for a day."""
+    if found or len(missing) < RESOLVER_DOWN_NAMES:
+        return list(statuses)
+    warnings.warn(
+        f"none of the {len(missing)} host names checked resolved: their links are reported"
+        " as unreachable, not broken (is DNS working?)",
+        stacklevel=2,
+    )
+    note = "; no host name resolved in this run (is DNS working?)"
+    return [
+        replace(status, verdict="unreachable", reason=status.reason + note)
+        if status.verdict == "broken"
+        and status.status is None
+        and host_of(status.final_url or status.url) in missing
+        else status
+        for status in statuses
+    ]
 
 
 async def _check_one(requester: Requester, url: str, options: LinkOptions) -> LinkStatus:

@@ -102,6 +102,10 @@ class AddressGuard:
         self.policy = policy
         self.timeout = timeout
         self._resolved: dict[str, asyncio.Future[tuple[IPAddress, ...]]] = {}
+        self.names_found: set[str] = set()
+        """Host names (not address literals) that resolved."""
+        self.names_missing: set[str] = set()
+        """Host names the resolver said do not exist."""
 
     async def addresses(self, host: str) -> tuple[IPAddress, ...]:
         """The host's addresses, all allowed by the policy; raises UnsafeAddress, DnsFailure."""
@@ -134,12 +138,15 @@ class AddressGuard:
             raise DnsFailure("DNS lookup timed out", definitive=False) from None
         except socket.gaierror as exc:
             definitive = exc.errno in _DEFINITIVE_DNS
+            if definitive:
+                self.names_missing.add(host)
             raise DnsFailure(f"DNS lookup failed: {exc.strerror}", definitive=definitive) from exc
         except UnicodeError as exc:
             raise DnsFailure(f"invalid host name: {exc}", definitive=True) from exc
         unique = dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos)
         if not unique:
             raise DnsFailure("DNS lookup returned no address", definitive=True)
+        self.names_found.add(host)
         return tuple(unique)
 
 

@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from adlint.links import LinkStatus, normalise_url, parse_accept
+from adlint.links.checker import blame_resolver
 from adlint.links.guard import DnsFailure
 from adlint.links.progress import Progress
 from adlint.links.request import classify_error, parse_retry_after
@@ -84,3 +85,32 @@ def test_progress_is_silent_when_not_a_tty() -> None:
     bar.advance(status_of("broken"))
     bar.close()
     assert stream.getvalue() == ""
+
+
+def dns_broken(url: str) -> LinkStatus:
+    return LinkStatus(url, "broken", None, "DNS lookup failed: Name or service not known", url)
+
+
+def test_when_no_host_name_resolves_the_resolver_is_blamed_not_the_links() -> None:
+    statuses = [dns_broken(f"https://{name}.example/x") for name in ("a", "b", "c")]
+    statuses.append(LinkStatus("https://127.0.0.1/gone", "broken", 404, "404 Not Found"))
+    missing = {"a.example", "b.example", "c.example"}
+    with pytest.warns(UserWarning, match="none of the 3 host names checked resolved"):
+        judged = blame_resolver(statuses, set(), missing)
+    assert [s.verdict for s in judged] == ["unreachable"] * 3 + ["broken"]
+    assert judged[0].reason == (
+        "DNS lookup failed: Name or service not known;"
+        " no host name resolved in this run (is DNS working?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("found", "missing"),
+    [
+        ({"shop.example"}, {"a.example", "b.example", "c.example"}),
+        (set(), {"a.example", "b.example"}),
+    ],
+)
+def test_missing_hosts_stay_broken_when_dns_evidently_works(found, missing) -> None:
+    statuses = [dns_broken(f"https://{name}/x") for name in sorted(missing)]
+    assert blame_resolver(statuses, found, missing) == statuses

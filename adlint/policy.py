@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from adlint.errors import PolicyError
 from adlint.rulebuild import build_rule
+from adlint.setting import check_setting
 from adlint.sourcelog import read_source
 from adlint.yamlfile import LineDict, YamlError, load_yaml
 
@@ -241,8 +242,11 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
         )
     for key in CONFIG_KEYS:
         if key in data:
-            raw.settings[key] = data[key]
-            raw.setting_origins[key] = (display, data.line_of(key))
+            line = data.line_of(key)
+            raw.settings[key] = check_setting(
+                key, data[key], path=display, line=line, base=path.parent
+            )
+            raw.setting_origins[key] = (display, line)
 
 
 def _list(value: Any, display: str, data: LineDict, key: str) -> list[Any]:

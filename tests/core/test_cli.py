@@ -268,6 +268,7 @@ def test_nothing_to_lint_warning_names_the_exclusions(site: Path, capsys):
 
 
 def test_shard_without_files_does_not_warn(site: Path, capsys):
+    # Both files hash into shard 2 of 2, so shard 1 lints nothing: a CI matrix, not a mistake.
     codes = [main(["check", ".", "--shard", f"{k}/2", "--format", "json"]) for k in (1, 2)]
-    assert codes == [1, 1] or sorted(codes) == [0, 1]
+    assert codes == [0, 1]
     assert capsys.readouterr().err == ""

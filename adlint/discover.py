@@ -7,7 +7,7 @@ symlink twice into the same directory (no loops), and keep a stable sorted order
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,18 +78,25 @@ def discover(
     *,
     extensions: Iterable[str] = DEFAULT_EXTENSIONS,
     exclude: Iterable[str] = (),
+    on_empty: Callable[[str], None] | None = None,
 ) -> Iterator[Target]:
     """Yield the files to lint, in a stable order; missing paths are yielded too.
 
     A missing path becomes a `parse-error` finding downstream rather than an abort, so a
-    typo never hides the results for the other paths.
+    typo never hides the results for the other paths. A directory that yields no file is
+    passed to `on_empty` (the caller warns; this module never prints).
     """
     suffixes = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions)
     excluded = tuple(exclude)
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path, suffixes, excluded)
+            found = False
+            for target in _walk(path, suffixes, excluded):
+                found = True
+                yield target
+            if not found and on_empty is not None:
+                on_empty(raw)
         elif not (excluded and matches_any(display_path(path), excluded)):
             yield Target(path, display_path(path))
 

@@ -18,6 +18,7 @@ Every mistake is a PolicyError naming the file, line, rule and key.
 
 from __future__ import annotations
 
+import difflib
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from adlint.errors import PolicyError
 from adlint.rulebuild import build_rule
+from adlint.setting import check_setting
 from adlint.sourcelog import read_source
 from adlint.yamlfile import LineDict, YamlError, load_yaml
 
@@ -188,6 +190,7 @@ def merge_file(raw: RawPolicy, path: Path, data: LineDict, chain: tuple[Path, ..
         )
     for reference, line in _extends(data, display):
         target = resolve_reference(reference, path.parent, (display, line))
+        _require_file(target, f'policy file "{reference}"', (display, line), "extends")
         resolved = target.resolve()
         if resolved in chain:
             cycle = " -> ".join(_display(p) for p in (*chain, resolved))
@@ -195,6 +198,13 @@ def merge_file(raw: RawPolicy, path: Path, data: LineDict, chain: tuple[Path, ..
         merge_file(raw, target, read_policy_file(target, allow_config=False), (*chain, resolved))
     raw.files.append(display)
     _merge_top_level(raw, path, display, data)
+
+
+def _require_file(target: Path, what: str, where: tuple[str, int], key: str) -> None:
+    """Name the file and line that refer to a missing file, not just the missing name."""
+    if not target.is_file():
+        state = "is not a file" if target.exists() else "not found"
+        raise PolicyError(f"{what} {state}", path=where[0], line=where[1], key=key)
 
 
 def _extends(data: LineDict, display: str) -> list[tuple[str, int]]:
@@ -220,6 +230,7 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
                 for item in items:
                     where = (display, data.line_of(key))
                     target = resolve_reference(item, path.parent, where, key)
+                    _require_file(target, f'network catalogue "{item}"', where, key)
                     raw.networks.append((_display(target), str(target)))
     rules = data.get("rules", LineDict())
     if not isinstance(rules, LineDict):
@@ -241,8 +252,11 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
         )
     for key in CONFIG_KEYS:
         if key in data:
-            raw.settings[key] = data[key]
-            raw.setting_origins[key] = (display, data.line_of(key))
+            line = data.line_of(key)
+            raw.settings[key] = check_setting(
+                key, data[key], path=display, line=line, base=path.parent
+            )
+            raw.setting_origins[key] = (display, line)
 
 
 def _list(value: Any, display: str, data: LineDict, key: str) -> list[Any]:
@@ -261,8 +275,21 @@ def _string_list(value: Any, display: str, line: int, key: str) -> list[str]:
 def merge_rule(
     raw: RawPolicy, rule_id: str, definition: Any, display: str, line: int, base: Path
 ) -> None:
-    """Deep-merge one rule definition into the raw policy; `false` disables the rule."""
+    """Deep-merge one rule definition into the raw policy; `false` disables the rule.
+
+    Disabling a rule not defined before, or changing one without giving a `kind`, is an
+    error (as ruff refuses unknown rule codes): it is nearly always a typo, or a file that
+    does not build on the policy defining the rule, and would otherwise change nothing.
+    """
+    known = rule_id in raw.rules
     if definition is False or definition == "off":
+        if not known:
+            raise PolicyError(
+                _unknown_rule(raw, rule_id, "there is no such rule to disable"),
+                path=display,
+                line=line,
+                rule=rule_id,
+            )
         raw.rules[rule_id] = False
         raw.origins[rule_id] = _Origin(display, line)
         return
@@ -273,6 +300,10 @@ def merge_rule(
             line=line,
             rule=rule_id,
         )
+    if not known and "kind" not in definition:
+        reason = 'a new rule needs "kind", "severity" and "message"'
+        message = _unknown_rule(raw, rule_id, reason)
+        raise PolicyError(message, path=display, line=line, rule=rule_id)
     current = raw.rules.get(rule_id)
     origin = raw.origins.get(rule_id)
     if not isinstance(current, dict) or origin is None:
@@ -285,6 +316,21 @@ def merge_rule(
         merged["ads_txt"] = str(base / definition["ads_txt"])
     raw.rules[rule_id] = merged
     raw.origins[rule_id] = origin
+
+
+def _unknown_rule(raw: RawPolicy, rule_id: str, reason: str) -> str:
+    """`unknown rule: <reason>`, with the likely cause: a typo, or adlint:default not applied."""
+    default = builtin_dir() / "default.yaml"
+    default_rules = read_policy_file(default, allow_config=False).get("rules", {})
+    if rule_id in default_rules and f"{BUILTIN_PREFIX}default" not in raw.files:
+        return (
+            f'unknown rule: {reason} ("{rule_id}" is an adlint:default rule, and adlint:default '
+            "is not applied before this file: a config with `extends` builds only on the "
+            "files it lists, so list adlint:default first)"
+        )
+    close = difflib.get_close_matches(rule_id, [str(r) for r in raw.rules], n=1)
+    hint = f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
+    return f"unknown rule: {reason} ({hint})"
 
 
 REPLACED = ("select", "fix")
@@ -445,7 +491,11 @@ def load_policy(layers: Sequence[tuple[Path, LineDict]]) -> Policy:
     """Merge policy layers (each already parsed) in order and validate the result.
 
     A layer without `extends` builds on everything before it; the first layer, when it has
-    no `extends`, builds on `adlint:default` (as ruff's config builds on its defaults).
+    no `extends`, builds on `adlint:default` (as ruff's config builds on its defaults). A
+    layer's `extends` lists everything it builds on (as ESLint's does): `extends: [x.yaml]`
+    leaves adlint:default out unless x.yaml (or the list) names it, and a file reached only
+    through `extends` starts from nothing. A policy that ends up enabling no rule at all
+    could never fail a run, so it is an error rather than a silent pass.
     """
     raw = RawPolicy()
     for index, (path, data) in enumerate(layers):
@@ -468,7 +518,27 @@ def load_policy(layers: Sequence[tuple[Path, LineDict]]) -> Policy:
     policy.catalogue = _load_catalogue(raw)
     for indexes in {tuple([i]) for i in range(len(overrides))}:
         policy._variant(indexes)  # validate every override now, not at the first match
+    if not rules and not any(policy._variants.values()):
+        raise _no_rules(*layers[0])
     return policy
+
+
+def _no_rules(path: Path, data: LineDict) -> PolicyError:
+    """The error for a policy with no enabled rule, placed where the defaults were dropped."""
+    if "extends" in data:
+        return PolicyError(
+            "the policy enables no rules: a file with `extends` builds only on the files it "
+            "lists (add adlint:default to keep the built-in rules)",
+            path=_display(path),
+            line=data.line_of("extends"),
+            key="extends",
+        )
+    return PolicyError(
+        "every rule is disabled, so nothing would ever be reported",
+        path=_display(path),
+        line=data.line_of("rules"),
+        key="rules",
+    )
 
 
 def _load_catalogue(raw: RawPolicy) -> Any:

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from adlint.kinds import kinds
-from adlint.policy import RULE_KEYS
+from adlint.policy import CONFIG_KEYS, POLICY_KEYS, RULE_KEYS
 from adlint.rulebuild import kind_options
+from adlint.setting import LINK_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "adlint" / "schema" / "policy.schema.json").read_text())
@@ -27,6 +28,23 @@ def test_schema_is_a_valid_json_schema():
 def test_shipped_policies_validate_against_the_schema(policy):
     errors = list(VALIDATOR.iter_errors(yaml.safe_load((ROOT / policy).read_text())))
     assert errors == []
+
+
+def test_schema_lists_exactly_the_top_level_keys():
+    """A key the loader accepts but the schema lacks makes editors reject a valid config."""
+    assert set(SCHEMA["properties"]) == set(POLICY_KEYS + CONFIG_KEYS)
+
+
+def test_schema_lists_exactly_the_links_settings():
+    assert set(SCHEMA["properties"]["links"]["properties"]) == set(LINK_KEYS)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"check_links": "no"}, {"cache": "no"}, {"extensions": ["*.md"]}, {"links": {"retry": 2}}],
+)
+def test_schema_rejects_what_the_loader_rejects(config):
+    assert list(VALIDATOR.iter_errors(config))
 
 
 def test_schema_rejects_an_unknown_selector_key():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -173,10 +174,8 @@ def selected_rules(policy: Policy, args: argparse.Namespace) -> set[str]:
 
 
 def fail_on(args: argparse.Namespace, policy: Policy) -> Severity:
-    value = getattr(args, "fail_on", None) or policy.settings.get("fail_on", "error")
-    if value not in ("error", "warning", "info"):
-        raise PolicyError("must be error, warning or info", key="fail_on")
-    return Severity(value)
+    """--fail-on (argparse checks its choices), else the config's (checked at load)."""
+    return Severity(getattr(args, "fail_on", None) or policy.settings.get("fail_on", "error"))
 
 
 @dataclass
@@ -222,7 +221,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
     """
     chosen = selected_rules(policy, args)
     restricted = _restrict(policy, chosen)
-    targets = _target_finder(args, policy)
+    targets = _target_finder(args, policy, warn_empty=True)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
 
     cache = _result_cache(args, policy)
@@ -264,12 +263,8 @@ def _coalesced(linted: Iterable[Linted]) -> Iterator[Linted]:
 
 def _result_cache(args: argparse.Namespace, policy: Policy) -> ResultCache | None:
     """The result cache for this run, or None (--no-cache, or `cache: false` in the config)."""
-    enabled = policy.settings.get("cache", True)
-    if not isinstance(enabled, bool):
-        path, line = policy.raw.setting_origins.get("cache", ("", 0)) if policy.raw else ("", 0)
-        raise PolicyError("must be true or false", path=path or None, line=line, key="cache")
     directory = cache_directory(args)
-    if directory is None or not enabled:
+    if directory is None or not policy.settings.get("cache", True):
         return None
     return open_results(directory)
 
@@ -300,9 +295,16 @@ def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Targ
         yield target, restricted
 
 
-def _target_finder(args: argparse.Namespace, policy: Policy) -> Callable[[], Iterator[Target]]:
+def _target_finder(
+    args: argparse.Namespace, policy: Policy, *, warn_empty: bool = False
+) -> Callable[[], Iterator[Target]]:
     """A function that walks the PATHs again each time it is called (extensions, excluded
-    paths and --shard applied); flags are validated now, before any file is read."""
+    paths and --shard applied); flags are validated now, before any file is read.
+
+    With `warn_empty`, a directory PATH holding no file to lint gets a warning (once), as
+    ruff warns of "no Python files found": the run still exits 0, since an empty directory
+    (or a shard with no files) is not an error, but it must not pass unremarked.
+    """
     settings = policy.settings
     extensions = (
         [e for e in args.extensions.split(",") if e]
@@ -311,12 +313,26 @@ def _target_finder(args: argparse.Namespace, policy: Policy) -> Callable[[], Ite
     )
     exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
     shard = _shard(args)
+    warned: set[str] = set()
+
+    def empty(path: str) -> None:
+        if warn_empty and path not in warned:
+            warned.add(path)
+            warnings.warn(_nothing_under(path, extensions, exclude), stacklevel=2)
 
     def targets() -> Iterator[Target]:
-        found = discover(args.paths, extensions=extensions, exclude=exclude)
+        found = discover(args.paths, extensions=extensions, exclude=exclude, on_empty=empty)
         return (t for t in found if in_shard(t.display, shard))
 
     return targets
+
+
+def _nothing_under(path: str, extensions: Iterable[str], exclude: Iterable[str]) -> str:
+    shown = path if path.endswith(("/", os.sep)) else f"{path}/"
+    what = f"extensions: {', '.join(extensions)}"
+    if exclude:
+        what += f"; excluding: {', '.join(exclude)}"
+    return f"no files to lint under {shown} ({what})"
 
 
 def _shard(args: argparse.Namespace) -> tuple[int, int] | None:

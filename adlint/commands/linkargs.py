@@ -7,37 +7,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adlint.errors import PolicyError
 from adlint.linkphase import LinkSettings
 from adlint.links import LinkOptions, parse_accept
-from adlint.pattern import UnsafePattern, compile_pattern
+from adlint.setting import check_link_pattern, parse_duration
 
 if TYPE_CHECKING:
     from adlint.policy import Policy
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-CONFIG_KEYS: dict[str, str] = {
-    "check": "bool",
-    "allow_private": "bool",
-    "cache": "bool",
-    "cache_max_age": "duration",
-    "cache_path": "path",
-    "exclude": "strings",
-    "timeout": "number",
-    "concurrency": "int",
-    "per_host": "int",
-    "retries": "int",
-    "accept": "accept",
-    "user_agent": "str",
-    "max_redirects": "int",
-    "site_root": "path",
-}
 
 
 def add_link_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,60 +92,17 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_duration(text: str) -> float:
-    """Seconds from "3600", "90m", "1d"."""
-    match = _DURATION.match(str(text))
-    if not match:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 3600, 90m, 1d)")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def _config(policy: Policy) -> tuple[dict[str, Any], str, int]:
-    raw = policy.settings.get("links", {})
-    origin = policy.raw.setting_origins.get("links", ("config", 0)) if policy.raw else ("", 0)
-    if not isinstance(raw, dict):
-        raise PolicyError(
-            "must be a mapping of link-checking settings",
-            path=origin[0],
-            line=origin[1],
-            key="links",
-        )
-    for key in raw:
-        if key not in CONFIG_KEYS:
-            raise PolicyError(
-                f"unknown setting (expected: {', '.join(CONFIG_KEYS)})",
-                path=origin[0],
-                line=_line(raw, key, origin[1]),
-                key=f"links.{key}",
-            )
-    return raw, origin[0], origin[1]
-
-
-def _line(mapping: Any, key: str, default: int) -> int:
-    line_of = getattr(mapping, "line_of", None)
-    return line_of(key) if line_of else default
-
-
 def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | None:
     """The settings for this run, or None when link checking is off.
 
-    The `links:` mapping is validated even when checking is off, so a typo fails the
-    everyday run rather than the nightly one that passes --check-links.
+    The config's `links:` mapping was checked and converted when the policy was loaded
+    (setting.py), so a typo fails the everyday run rather than the nightly one that passes
+    --check-links; only the flags are checked here.
     """
-    config, path, line = _config(policy)
-    values: dict[str, Any] = {}
-    for key, value in config.items():
-        try:
-            values[key] = _convert(CONFIG_KEYS[key], value, Path(path).parent)
-            for pattern in values[key] if key == "exclude" else ():
-                _compile(pattern)
-        except (ValueError, TypeError) as error:
-            raise PolicyError(
-                str(error), path=path, line=_line(config, key, line), key=f"links.{key}"
-            ) from None
+    values: dict[str, Any] = policy.settings.get("links", {})
     for pattern in getattr(args, "exclude", None) or ():
         try:
-            _compile(pattern)
+            check_link_pattern(pattern)
         except ValueError as error:
             raise PolicyError(str(error), key="--exclude") from None
     enabled = args.check_links or values.get("check") or policy.settings.get("check_links")
@@ -176,36 +112,6 @@ def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | No
         return _settings(args, values)
     except ValueError as error:
         raise PolicyError(str(error), key="link-checking flags") from None
-
-
-def _convert(kind: str, value: Any, base: Path) -> Any:
-    if kind == "bool" and isinstance(value, bool):
-        return value
-    if kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if kind == "duration" and isinstance(value, (int, float, str)):
-        return parse_duration(str(value))
-    if kind == "accept" and isinstance(value, (str, int, list)):
-        items = value if isinstance(value, list) else [value]
-        return parse_accept(",".join(str(i) for i in items))
-    if kind == "strings" and isinstance(value, list) and all(isinstance(i, str) for i in value):
-        return tuple(value)
-    if kind == "str" and isinstance(value, str):
-        return value
-    if kind == "path" and isinstance(value, str):
-        return (base / value).resolve()
-    raise TypeError(f"expected {kind}")
-
-
-def _compile(pattern: str) -> None:
-    try:
-        compile_pattern(pattern)
-    except re.error as error:
-        raise ValueError(f"exclude pattern {pattern!r} is not a valid regex: {error}") from None
-    except UnsafePattern as error:
-        raise ValueError(f"exclude pattern {pattern!r} is unsafe: {error}") from None
 
 
 def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
@@ -238,7 +144,7 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     if "timeout" in fields:
         fields.setdefault("read_timeout", fields["timeout"])
     for pattern in fields.get("exclude", ()):
-        _compile(pattern)
+        check_link_pattern(pattern)
     known = {f.name for f in dataclasses.fields(LinkOptions)}
     options = LinkOptions(**{k: v for k, v in fields.items() if k in known})
     site_root = args.site_root.resolve() if args.site_root else config.get("site_root")

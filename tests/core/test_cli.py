@@ -243,3 +243,32 @@ def test_a_path_named_like_a_command_is_a_path(site: Path, capsys):
     code, report = run_json(capsys, "report")
     assert code == 1
     assert {f["path"] for f in report["findings"]} == {"report/dirty.md"}
+
+
+def test_directory_with_nothing_to_lint_warns_and_passes(site: Path, capsys):
+    (site / "notes").mkdir()
+    (site / "notes" / "todo.txt").write_text(DIRTY)
+    assert main(["check", "notes"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "adlint: warning: no files to lint under notes/ "
+        "(extensions: .md, .markdown, .mdx, .html, .htm)\n"
+    )
+    assert "0 files; passes" in captured.out
+
+
+def test_nothing_to_lint_warning_names_the_exclusions(site: Path, capsys):
+    (site / "drafts").mkdir()
+    (site / "drafts" / "a.md").write_text(DIRTY)
+    (site / ".adlint.yaml").write_text("extensions: [.md]\nexclude_paths: ['drafts/**']\n")
+    assert main(["check", "drafts/"]) == 0
+    assert capsys.readouterr().err == (
+        "adlint: warning: no files to lint under drafts/ (extensions: .md; excluding: drafts/**)\n"
+    )
+
+
+def test_shard_without_files_does_not_warn(site: Path, capsys):
+    # Both files hash into shard 2 of 2, so shard 1 lints nothing: a CI matrix, not a mistake.
+    codes = [main(["check", ".", "--shard", f"{k}/2", "--format", "json"]) for k in (1, 2)]
+    assert codes == [0, 1]
+    assert capsys.readouterr().err == ""

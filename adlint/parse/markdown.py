@@ -252,6 +252,12 @@ class MarkdownWalker:
             self.image = element
 
 
+def render_html(markdown: str) -> str:
+    """Markdown as HTML, rendered by the parser that reads articles, so a snippet a rule
+    gives in Markdown (a disclosure) means the same in an HTML article."""
+    return pyromark.html(markdown, options=_OPTIONS)
+
+
 def _span(raw: str, begin: int) -> tuple[int, int]:
     """The URL's own span: without the angle brackets of `<dest>`."""
     if raw.startswith("<") and raw.endswith(">") and len(raw) > 1:

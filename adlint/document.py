@@ -107,6 +107,11 @@ class Document:
     front_matter: Mapping[str, Any] = field(default_factory=dict)
     body_start: int = 0
     """Offset of the first character after the front matter."""
+    top_blocks: tuple[int, ...] = ()
+    """Where each top-level block begins, ascending: in Markdown the paragraphs, lists,
+    tables, blockquotes, HTML blocks...; in HTML the outermost elements that are not mere
+    containers, and runs of inline content directly in one (parse/outline.py). A paragraph
+    inserted at one of these offsets leaves the article's structure whole."""
     problems: tuple[Problem, ...] = ()
     line_starts: tuple[int, ...] = ()
     run_words: tuple[int, ...] = ()
@@ -123,6 +128,11 @@ class Document:
         offset = max(0, min(offset, len(self.text)))
         index = bisect.bisect_right(starts, offset) - 1
         return index + 1, offset - starts[index] + 1
+
+    def top_block_start(self, offset: int) -> int | None:
+        """Where the top-level block holding `offset` begins (None before the first one)."""
+        index = bisect.bisect_right(self.top_blocks, offset) - 1
+        return self.top_blocks[index] if index >= 0 else None
 
     @functools.cached_property
     def _by_tag(self) -> dict[str, list[Element]]:

@@ -2,7 +2,9 @@
 
 fix: {add_attr_token: {attr: rel, token: sponsored}}   # keep other tokens; add the attr
 fix: {remove_element: {}}                               # the tag (through its end tag)
-fix: {insert_text: {text: "...", where: after_front_matter}}  # or before_first_match
+fix: {insert_text: {text: "*...*", where: before_first_match}}  # or after_front_matter
+    # a paragraph of its own: `text` (Markdown) in Markdown articles; in HTML articles
+    # `html: "<p>...</p>"` when given, else `text` rendered as HTML
 """
 
 from __future__ import annotations
@@ -29,11 +31,17 @@ class RemoveElement:
 
 @dataclass(frozen=True)
 class InsertText:
-    """Insert `text` (Markdown) or `html` (for HTML files) once per document."""
+    """Insert a paragraph once per document: `text` in Markdown articles, `html` in HTML ones.
+
+    A rule author writes the disclosure once, in Markdown; without `html`, an HTML article
+    gets that Markdown rendered by the parser adlint reads articles with (`*x*` becomes
+    `<p><em>x</em></p>`), so the asterisks never show. `html` is for exact markup.
+    """
 
     text: str
     where: str = "after_front_matter"
     html: str = ""
+    """Empty: `text` rendered as HTML."""
 
 
 FixAction = AddAttrToken | RemoveElement | InsertText
@@ -54,43 +62,52 @@ def _text(options: Mapping[str, Any], name: str, key: str, default: str | None =
     return value
 
 
+ACTIONS: dict[str, frozenset[str]] = {
+    "add_attr_token": frozenset(("attr", "token")),
+    "remove_element": frozenset(),
+    "insert_text": frozenset(("text", "where", "html")),
+}
+"""Each action and the options it takes."""
+
+
 def parse_fix(spec: Any) -> FixAction:
     """Validate a rule's `fix:` mapping."""
     if not isinstance(spec, Mapping) or len(spec) != 1:
-        raise FixSpecError(
-            "fix", "must name exactly one action: add_attr_token, remove_element or insert_text"
-        )
+        raise FixSpecError("fix", f"must name exactly one action: {_names()}")
     [(name, options)] = spec.items()
     key = f"fix.{name}"
     options = options or {}
     if not isinstance(options, Mapping):
         raise FixSpecError(key, "must be a mapping of options")
-    allowed = {
-        "add_attr_token": {"attr", "token"},
-        "remove_element": set(),
-        "insert_text": {"text", "where", "html"},
-    }
-    if name not in allowed:
-        raise FixSpecError(
-            key, "unknown fix action (expected: add_attr_token, remove_element, insert_text)"
-        )
+    if name not in ACTIONS:
+        raise FixSpecError(key, f"unknown fix action (expected: {_names()})")
     for option in options:
-        if option not in allowed[name]:
+        if option not in ACTIONS[name]:
             raise FixSpecError(f"{key}.{option}", "unknown option")
     if name == "add_attr_token":
-        token = _text(options, "token", key)
-        if any(c.isspace() or c in "\"'<>" for c in token):
-            raise FixSpecError(f"{key}.token", "must be one token (no spaces or quotes)")
-        attr = _text(options, "attr", key).lower()
-        if not attr.replace("-", "").isalnum():
-            raise FixSpecError(f"{key}.attr", "must be an attribute name")
-        return AddAttrToken(attr, token)
+        return _add_attr_token(options, key)
     if name == "remove_element":
         return RemoveElement()
+    return _insert_text(options, key)
+
+
+def _names() -> str:
+    return ", ".join(ACTIONS)
+
+
+def _add_attr_token(options: Mapping[str, Any], key: str) -> AddAttrToken:
+    token = _text(options, "token", key)
+    if any(c.isspace() or c in "\"'<>" for c in token):
+        raise FixSpecError(f"{key}.token", "must be one token (no spaces or quotes)")
+    attr = _text(options, "attr", key).lower()
+    if not attr.replace("-", "").isalnum():
+        raise FixSpecError(f"{key}.attr", "must be an attribute name")
+    return AddAttrToken(attr, token)
+
+
+def _insert_text(options: Mapping[str, Any], key: str) -> InsertText:
     where = _text(options, "where", key, "after_front_matter")
     if where not in WHERE:
         raise FixSpecError(f"{key}.where", f"must be one of: {', '.join(WHERE)}")
-    html = options.get("html", "")
-    if not isinstance(html, str):
-        raise FixSpecError(f"{key}.html", "must be a string")
+    html = _text(options, "html", key) if "html" in options else ""
     return InsertText(_text(options, "text", key), where, html)

@@ -1,7 +1,8 @@
 """Turn one finding into one text edit on the document it came from.
 
 The finding's start offset identifies its element exactly (an element finding starts at the
-tag's `<`, a link finding at its URL), so edits touch only that element's own text.
+tag's `<`, a link finding at its URL), so edits touch only that element's own text; an
+inserted paragraph goes before the element's top-level block (insertion.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from adlint.fix.actions import AddAttrToken, FixAction, InsertText, RemoveElement
+from adlint.fix.insertion import insertion
 from adlint.parse.html import attribute_spans
 
 if TYPE_CHECKING:
@@ -43,15 +45,14 @@ def element_at(document: Document, offset: int) -> Element | None:
     return None
 
 
-def newline_of(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
-
-
 def edit_for(action: FixAction, document: Document, offset: int, rule: str) -> Edit:
     """The edit that fixes the finding at `offset`."""
-    if isinstance(action, InsertText):
-        return _insert(action, document, offset, rule)
     element = element_at(document, offset)
+    if isinstance(action, InsertText):
+        # Anchor on the construct, not the URL: a reference link's URL is in its definition.
+        anchor = offset if element is None else element.start
+        position, inserted = insertion(action, document, anchor)
+        return Edit(position, position, inserted, "insert", rule)
     if element is None:
         raise NotFixable("no element at the finding's position")
     if element.origin != "html":
@@ -83,9 +84,9 @@ def _add_token(action: AddAttrToken, document: Document, element: Element, rule:
     closing = len(raw) - (2 if raw.endswith("/>") else 1)
     while closing > 0 and raw[closing - 1].isspace():
         closing -= 1
-    insertion = f' {action.attr}="{action.token}"'
+    added = f' {action.attr}="{action.token}"'
     position = element.start + closing
-    return Edit(position, position, insertion, "attr", rule)
+    return Edit(position, position, added, "attr", rule)
 
 
 def _remove(document: Document, element: Element, rule: str) -> Edit:
@@ -103,15 +104,3 @@ def _remove(document: Document, element: Element, rule: str) -> Edit:
         newline = 2 if text.startswith("\r\n", line_end) else 1 if line_end < len(text) else 0
         return Edit(line_start, line_end + newline, "", "remove", rule)
     return Edit(start, end, "", "remove", rule)
-
-
-def _insert(action: InsertText, document: Document, offset: int, rule: str) -> Edit:
-    newline = newline_of(document.text)
-    html = document.format == "html"
-    body = (action.html or f"<p>{action.text}</p>") if html else action.text
-    if action.where == "after_front_matter" and document.format == "markdown":
-        position = document.body_start
-    else:
-        text = document.text
-        position = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    return Edit(position, position, body + newline + newline, "insert", rule)

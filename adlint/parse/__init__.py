@@ -14,6 +14,7 @@ from adlint.parse.builder import DocumentBuilder
 from adlint.parse.frontmatter import blank_front_matter, split_front_matter
 from adlint.parse.html import HtmlFeeder
 from adlint.parse.markdown import MarkdownWalker
+from adlint.parse.outline import HtmlOutline
 from adlint.parse.source import decode_with_offset
 
 MARKDOWN_SUFFIXES = frozenset((".md", ".markdown", ".mdx", ".mkd", ".mdown"))
@@ -59,9 +60,13 @@ def parse_text(path: str, text: str, *, format: str | None = None) -> Document:
         front_matter, body_start = front.data, front.body_start
         if front.problem:
             problems.append(Problem(front.problem_offset, front.problem))
-        MarkdownWalker(blank_front_matter(text, body_start), builder).walk()
+        walker = MarkdownWalker(blank_front_matter(text, body_start), builder)
+        walker.walk()
+        top_blocks = walker.top_blocks
     else:
-        HtmlFeeder(builder).feed(text, 0)
+        outline = HtmlOutline()
+        HtmlFeeder(builder, outline).feed(text, 0)
+        top_blocks = outline.starts
     return Document(
         path=path,
         text=text,
@@ -72,6 +77,7 @@ def parse_text(path: str, text: str, *, format: str | None = None) -> Document:
         runs=tuple(builder.runs),
         front_matter=front_matter,
         body_start=body_start,
+        top_blocks=tuple(top_blocks),
         problems=tuple(problems),
         line_starts=line_starts_of(text),
         run_words=tuple(builder.run_words),

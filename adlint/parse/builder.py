@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adlint.document import Block, Comment, Element, TextRun
+from adlint.parse.outline import CONTAINER_TAGS
 from adlint.record import frozen_record
 
 
@@ -76,7 +77,16 @@ class OpenTag:
     shrinks at the top, so these stay true, and asking them costs nothing per tag or text.
     """
 
-    __slots__ = ("tag", "index", "hidden", "owns_block", "saved_block", "chain", "hiding")
+    __slots__ = (
+        "tag",
+        "index",
+        "hidden",
+        "owns_block",
+        "saved_block",
+        "chain",
+        "hiding",
+        "in_block",
+    )
 
     def __init__(self, tag: str, index: int, hidden: str, parent: OpenTag | None) -> None:
         self.tag = tag
@@ -92,6 +102,8 @@ class OpenTag:
         inherited = parent.hiding if parent is not None else ""
         self.hiding = f"inside hidden <{tag}>" if hidden else inherited
         """Why something opened inside is hidden by this entry or one around it, or ''."""
+        self.in_block = tag not in CONTAINER_TAGS or (parent is not None and parent.in_block)
+        """True unless this entry and all around it only group blocks (see outline.py)."""
 
 
 class DocumentBuilder:
@@ -142,6 +154,10 @@ class DocumentBuilder:
     def inherited_hidden(self) -> str:
         """Why an element opened now is hidden by an ancestor, or ''."""
         return self.stack[-1].hiding if self.stack else ""
+
+    def in_block(self) -> bool:
+        """Whether what comes now is inside a top-level block, not directly in containers."""
+        return bool(self.stack) and self.stack[-1].in_block
 
     def in_link(self) -> bool:
         return any(entry.tag == "a" for entry in self.stack)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import TYPE_CHECKING
 
 from adlint.document import Comment
 from adlint.parse.builder import (
@@ -24,6 +25,9 @@ from adlint.parse.builder import (
     DocumentBuilder,
     PendingElement,
 )
+
+if TYPE_CHECKING:
+    from adlint.parse.outline import HtmlOutline
 
 URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "a": ("href",),
@@ -146,8 +150,10 @@ _URL_SPACE = "\t\n\f\r "
 class HtmlFeeder:
     """Feed HTML fragments into a builder; one per document, reused for every fragment."""
 
-    def __init__(self, builder: DocumentBuilder) -> None:
+    def __init__(self, builder: DocumentBuilder, outline: HtmlOutline | None = None) -> None:
         self.builder = builder
+        self.outline = outline
+        """Given for HTML pages only: Markdown reports its own top-level blocks."""
 
     def feed(self, text: str, base: int) -> None:
         """Tokenize `text`, which starts at offset `base` of the document."""
@@ -172,9 +178,14 @@ class HtmlFeeder:
                     builder.comments.append(Comment(base + start, base + end, comment))
                 continue
             tag = tag.lower()
+            outline = self.outline
             if closing:
                 builder.close_element(tag, base + start)
+                if outline is not None and not builder.in_block():
+                    outline.tag(tag, base + start, closing=True)
                 continue
+            if outline is not None and not builder.in_block():
+                outline.tag(tag, base + start, closing=False)
             if tag in ALWAYS_RECORDED or attribute_text.strip(" \t\r\n/"):
                 attributes_at = match.start(4) - start
                 self._start(tag, match.group(), base + start, attribute_text, attributes_at)
@@ -190,6 +201,10 @@ class HtmlFeeder:
         return len(text)
 
     def _text(self, data: str, start: int) -> None:
+        if self.outline is not None and not self.builder.in_block():
+            content = data.lstrip()
+            if content:
+                self.outline.text(start + len(data) - len(content))
         self.builder.add_text(unescape(data) if "&" in data else data, start)
 
     def _raw_text(self, tag: str, text: str, position: int, base: int) -> int:

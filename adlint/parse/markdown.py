@@ -98,6 +98,8 @@ class MarkdownWalker:
         self.definitions: dict[str, Any] | None = None
         self.image: PendingElement | None = None
         """The image being read: its Text events are alt text, not prose."""
+        self.top_blocks: list[int] = []
+        """Where each top-level block begins (see Document.top_blocks)."""
 
     def walk(self) -> None:
         position = self.offsets
@@ -124,6 +126,8 @@ class MarkdownWalker:
     def _start(self, start_event: Any, start: int, end: int) -> None:
         name = start_event if isinstance(start_event, str) else next(iter(start_event))
         if name in _BLOCKS:
+            if self.depth == 0:
+                self.top_blocks.append(start)
             if self.depth == 0 or (name == "Item" and self.depth == 1):
                 self.builder.start_block(start)
             self.depth += 1
@@ -246,6 +250,12 @@ class MarkdownWalker:
         builder.add_element(element, void=void)
         if tag == "img":
             self.image = element
+
+
+def render_html(markdown: str) -> str:
+    """Markdown as HTML, rendered by the parser that reads articles, so a snippet a rule
+    gives in Markdown (a disclosure) means the same in an HTML article."""
+    return pyromark.html(markdown, options=_OPTIONS)
 
 
 def _span(raw: str, begin: int) -> tuple[int, int]:

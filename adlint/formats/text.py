@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from adlint.finding import Finding, Severity
-from adlint.formats import RunInfo, Tally
+from adlint.formats import RunInfo, Tally, printable
 
 if TYPE_CHECKING:
     from adlint.outcome import Outcome
@@ -19,13 +19,6 @@ _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
-
-
-def _clean(text: str) -> str:
-    """Keep article text from moving the cursor or recolouring the terminal, and from
-    reading as an Actions runner's legacy `##[command]`."""
-    cleaned = "".join(c if c.isprintable() else "\ufffd" for c in text)
-    return cleaned.replace("##[", "# #[")
 
 
 class TextWriter:
@@ -54,7 +47,7 @@ class TextWriter:
         if not active:
             return
         color = self._info.color
-        lines = [_paint(_clean(outcome.path), "1;4", color)]
+        lines = [_paint(printable(outcome.path), "1;4", color)]
         lines += [_line(finding, color) for finding in active]
         self._stream.write("\n".join(lines) + "\n\n")
 
@@ -66,7 +59,7 @@ def _line(finding: Finding, color: bool) -> str:
     position = f"{finding.line}:{finding.column}".ljust(9)
     severity = _paint(finding.severity.value.ljust(7), _COLORS[finding.severity], color)
     rule = _paint(finding.rule, "2", color)
-    return f"  {position} {severity}  {_clean(finding.message)}  {rule}"
+    return f"  {position} {severity}  {printable(finding.message)}  {rule}"
 
 
 def summary(tally: Tally, fail_on: Severity) -> str:

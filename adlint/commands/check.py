@@ -102,7 +102,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     output.add_argument(
         "--show-suppressed",
         action="store_true",
-        help="text output: also list findings suppressed by directives",
+        help="text output: also list suppressed findings (directives, baseline), marked "
+        "[suppressed: reason] and not counted",
     )
     parser.set_defaults(run=run)
 

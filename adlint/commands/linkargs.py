@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +31,9 @@ CONFIG_KEYS: dict[str, str] = {
     "cache_max_age": "duration",
     "cache_path": "path",
     "exclude": "strings",
-    "timeout": "number",
-    "concurrency": "int",
-    "per_host": "int",
+    "timeout": "seconds",
+    "concurrency": "count",
+    "per_host": "count",
     "retries": "int",
     "accept": "accept",
     "user_agent": "str",
@@ -57,6 +59,7 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--cache-max-age",
+        type=duration,
         metavar="DURATION",
         help="reuse cached results younger than this (e.g. 3600, 90m, 1d; default 1d)",
     )
@@ -83,19 +86,25 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--link-timeout",
-        type=float,
+        type=seconds,
         metavar="SECONDS",
         help="total time for one request (default 10)",
     )
     group.add_argument(
-        "--link-concurrency", type=int, metavar="N", help="requests in flight overall (default 64)"
+        "--link-concurrency",
+        type=whole_number(1),
+        metavar="N",
+        help="requests in flight overall (default 64)",
     )
     group.add_argument(
-        "--link-per-host", type=int, metavar="N", help="requests in flight per host (default 8)"
+        "--link-per-host",
+        type=whole_number(1),
+        metavar="N",
+        help="requests in flight per host (default 8)",
     )
     group.add_argument(
         "--link-retries",
-        type=int,
+        type=whole_number(0),
         metavar="N",
         help="retries for timeouts, 5xx and 429 (default 3)",
     )
@@ -104,13 +113,51 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--user-agent", metavar="STRING", help="User-Agent header to send")
     group.add_argument(
-        "--max-redirects", type=int, metavar="N", help="redirect hops to follow (default 10)"
+        "--max-redirects",
+        type=whole_number(0),
+        metavar="N",
+        help="redirect hops to follow (default 10)",
     )
     group.add_argument(
         "--no-progress",
         action="store_true",
         help="no progress bar (it is only shown on a terminal anyway)",
     )
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum`. Checked while parsing, so a bad
+    value is a usage error naming the flag (exit 2) before anything runs."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return convert
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a time limit in seconds, more than 0 (and finite)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
+def duration(text: str) -> float:
+    """An argparse type: seconds from a duration such as "3600", "90m", "1d"."""
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parse_duration(text: str) -> float:
@@ -181,9 +228,12 @@ def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | No
 def _convert(kind: str, value: Any, base: Path) -> Any:
     if kind == "bool" and isinstance(value, bool):
         return value
-    if kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "int" and number and isinstance(value, int) and value >= 0:
         return value
-    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if kind == "count" and number and isinstance(value, int) and value >= 1:
+        return value
+    if kind == "seconds" and number and 0 < value < math.inf:
         return float(value)
     if kind == "duration" and isinstance(value, (int, float, str)):
         return parse_duration(str(value))
@@ -196,7 +246,8 @@ def _convert(kind: str, value: Any, base: Path) -> Any:
         return value
     if kind == "path" and isinstance(value, str):
         return (base / value).resolve()
-    raise TypeError(f"expected {kind}")
+    expected = {"count": "int of 1 or more", "seconds": "number of seconds above 0"}
+    raise TypeError(f"expected {expected.get(kind, kind)}")
 
 
 def _compile(pattern: str) -> None:
@@ -225,8 +276,8 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     fields.update({k: v for k, v in pick.items() if v is not None})
     if args.no_cache:
         fields["use_cache"] = False
-    if args.cache_max_age:
-        fields["cache_max_age"] = parse_duration(args.cache_max_age)
+    if args.cache_max_age is not None:
+        fields["cache_max_age"] = args.cache_max_age
     if getattr(args, "cache_dir", None):
         fields["cache_path"] = args.cache_dir.resolve() / "links.sqlite"
     if args.cache_path:

@@ -243,3 +243,51 @@ def test_a_path_named_like_a_command_is_a_path(site: Path, capsys):
     code, report = run_json(capsys, "report")
     assert code == 1
     assert {f["path"] for f in report["findings"]} == {"report/dirty.md"}
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["-j", "0"], "argument -j/--jobs: must be 1 or more, not 0"),
+        (["-j", "-3"], "argument -j/--jobs: must be 1 or more, not -3"),
+        (["--jobs", "two"], "argument -j/--jobs: not a whole number: 'two'"),
+        (["--link-timeout", "-5"], "argument --link-timeout: must be more than 0 seconds, not -5"),
+        (
+            ["--link-timeout", "nan"],
+            "argument --link-timeout: must be more than 0 seconds, not nan",
+        ),
+        (["--link-concurrency", "0"], "argument --link-concurrency: must be 1 or more, not 0"),
+        (["--link-per-host", "0"], "argument --link-per-host: must be 1 or more, not 0"),
+        (["--link-retries", "-1"], "argument --link-retries: must be 0 or more, not -1"),
+        (["--max-redirects", "-1"], "argument --max-redirects: must be 0 or more, not -1"),
+        (
+            ["--cache-max-age", "6x"],
+            "argument --cache-max-age: not a duration: '6x' (use e.g. 3600, 90m, 1d)",
+        ),
+    ],
+)
+def test_bad_flag_value_is_a_usage_error_naming_the_flag(site: Path, capsys, flags, message):
+    """Checked while parsing, with or without --check-links, before any file is read."""
+    assert main(["check", *flags, "clean.md"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.endswith(f"adlint check: error: {message}\n")
+    assert "Traceback" not in err
+
+
+def test_good_flag_values_are_accepted(site: Path, capsys):
+    flags = ["-j", "1", "--link-timeout", "0.5", "--cache-max-age", "90m", "--link-retries", "0"]
+    assert main(["check", *flags, "clean.md"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("concurrency: 0", 'key "links.concurrency": expected int of 1 or more'),
+        ("per_host: -2", 'key "links.per_host": expected int of 1 or more'),
+        ("timeout: -5", 'key "links.timeout": expected number of seconds above 0'),
+    ],
+)
+def test_bad_link_config_values_are_refused_like_the_flags(site: Path, capsys, setting, expected):
+    (site / ".adlint.yaml").write_text(f"links:\n  {setting}\n")
+    assert main(["check", "clean.md"]) == 2
+    assert capsys.readouterr().err == f"adlint: error: .adlint.yaml:2: {expected}\n"

@@ -12,7 +12,8 @@ import io
 import os
 import re
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO, cast
@@ -178,26 +179,48 @@ def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
 def _open(path: Path | None, stack: ExitStack) -> TextIO:
     """Standard output, or FILE opened for streaming (its folder created as needed)."""
     if path is None:
-        stack.callback(sys.stdout.flush)
-        return cast(TextIO, _Sink(sys.stdout, "<stdout>"))
+        sink = _Sink(sys.stdout, "<stdout>")
+        stack.callback(sink.flush)
+        return cast(TextIO, sink)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = stack.enter_context(path.open("w", encoding="utf-8"))
+        handle = path.open("w", encoding="utf-8")
     except OSError as error:
         raise PolicyError(f"cannot write output: {error.strerror}", path=str(path)) from None
-    return cast(TextIO, _Sink(handle, str(path)))
+    sink = _Sink(handle, str(path))
+    stack.callback(sink.close)  # writes are buffered: the last ones can fail here
+    return cast(TextIO, sink)
 
 
 class _Sink:
-    """A text stream whose write errors (disk full, closed pipe) are usage errors naming it."""
+    """A text stream whose write errors (disk full, say) are errors naming it.
+
+    A closed pipe is no error: the reader (`head`, a pager) has left, and the CLI stops
+    quietly (see adlint.cli.EXIT_BROKEN_PIPE), so BrokenPipeError goes through as it is.
+    """
 
     def __init__(self, stream: TextIO, name: str) -> None:
         self._stream = stream
         self._name = name
 
     def write(self, text: str) -> int:
-        try:
+        with self._errors():
             return self._stream.write(text)
+
+    def flush(self) -> None:
+        with self._errors():
+            self._stream.flush()
+
+    def close(self) -> None:
+        with self._errors():
+            self._stream.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise
         except OSError as error:
             raise PolicyError(f"cannot write output: {error.strerror}", path=self._name) from None
 

@@ -291,3 +291,49 @@ def test_bad_link_config_values_are_refused_like_the_flags(site: Path, capsys, s
     (site / ".adlint.yaml").write_text(f"links:\n  {setting}\n")
     assert main(["check", "clean.md"]) == 2
     assert capsys.readouterr().err == f"adlint: error: .adlint.yaml:2: {expected}\n"
+
+
+def closed_after_one_line(site: Path, *argv: str) -> tuple[int, bytes, bytes]:
+    """`adlint ARGV | head -1` through a real pipe: read one line, then close the pipe while
+    adlint still has far more than a pipe buffer (64 KB) to write."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adlint", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=site,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read()
+    return process.wait(timeout=60), first, error
+
+
+@pytest.mark.parametrize("jobs", ["-j1", "-j2"])
+@pytest.mark.parametrize("file_format", ["github", "text", "json", "sarif"])
+def test_closed_pipe_stops_quietly_with_the_sigpipe_status(site: Path, jobs, file_format):
+    (site / "many.html").write_text(
+        "".join(f'<a href="javascript:go({n})">x</a>\n' for n in range(3000))
+    )
+    argv = ["check", jobs, "--no-cache", "--format", file_format, "many.html", "dirty.md"]
+    code, first, error = closed_after_one_line(site, *argv)
+    assert first  # adlint wrote before the reader left
+    assert (code, error) == (141, b"")
+
+
+def test_closed_pipe_of_merge_stops_quietly_too(site: Path, capsys):
+    main(["check", "--format", "json", "-o", "dirty.json", "dirty.md"])
+    report = json.loads((site / "dirty.json").read_text())
+    report["findings"] *= 2000
+    (site / "big.json").write_text(json.dumps(report))
+    code, first, error = closed_after_one_line(site, "merge", "big.json", "dirty.json")
+    assert (code, first, error) == (141, b"{\n", b"")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_write_error_other_than_a_closed_pipe_names_the_output(site: Path, capsys):
+    assert main(["check", "-o", "/dev/full", "dirty.md"]) == 2
+    assert capsys.readouterr().err == (
+        "adlint: error: /dev/full: cannot write output: No space left on device\n"
+    )

@@ -50,8 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     output.add_argument(
         "--format",
         choices=FORMATS,
-        default="auto",
-        help="output format (auto: github under GitHub Actions, else text)",
+        help="output format (default: from the --output extension, .sarif or .sarif.json "
+        "for sarif and .json for json; else auto: github under GitHub Actions, else text)",
     )
     output.add_argument(
         "--output",
@@ -109,8 +109,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
-def resolve_format(name: str) -> str:
-    if name != "auto":
+SUFFIX_FORMATS = ((".sarif", "sarif"), (".sarif.json", "sarif"), (".json", "json"))
+"""Output file endings that name a format, as `adlint report` reads its --output's."""
+
+
+def resolve_format(name: str | None, output: Path | None = None) -> str:
+    """An explicit --format wins; else the output file's ending; else auto."""
+    if name is None and output is not None:
+        file_name = output.name.lower()
+        for suffix, format_name in SUFFIX_FORMATS:
+            if file_name.endswith(suffix):
+                return format_name
+    if name not in (None, "auto"):
         return name
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
@@ -124,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     threshold = fail_on(args, policy)
     main_output, extra_outputs = split_outputs(args.output, args.extra_outputs)
     accepted = read_baseline(args.baseline) if args.baseline is not None else None
-    format_name = resolve_format(args.format)
+    format_name = resolve_format(args.format, main_output)
     stream = lint_stream(args, policy)
     info = RunInfo(rules=stream.rules, fail_on=threshold, policy_files=policy.files)
     tally = Tally()

@@ -337,3 +337,36 @@ def test_write_error_other_than_a_closed_pipe_names_the_output(site: Path, capsy
     assert capsys.readouterr().err == (
         "adlint: error: /dev/full: cannot write output: No space left on device\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "first_bytes"),
+    [
+        ("out.sarif", b'{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json"'),
+        ("out.SARIF.json", b'{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json"'),
+        ("out.json", b'{\n  "version": '),
+        ("out.txt", b"dirty.md\n"),
+        ("out", b"dirty.md\n"),
+    ],
+)
+def test_output_extension_chooses_the_format_when_format_is_not_given(
+    site: Path, monkeypatch, name, first_bytes
+):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["check", "-o", name, "dirty.md"]) == 1
+    assert (site / name).read_bytes().startswith(first_bytes)
+
+
+@pytest.mark.parametrize("format_name", ["text", "auto"])
+def test_explicit_format_wins_over_the_output_extension(site: Path, monkeypatch, format_name):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["check", "--format", format_name, "-o", "out.sarif", "dirty.md"]) == 1
+    assert (site / "out.sarif").read_text().startswith("dirty.md\n")
+
+
+def test_output_extension_wins_over_github_actions_auto(site: Path, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    assert main(["check", "-o", "out.json", "dirty.md"]) == 1
+    assert json.loads((site / "out.json").read_text())["summary"]["files"] == 1
+    assert capsys.readouterr().out == ""

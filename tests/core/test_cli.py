@@ -301,7 +301,10 @@ def closed_after_one_line(site: Path, *argv: str) -> tuple[int, bytes, bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=site,
-        env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env={
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
     )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()

@@ -1,12 +1,14 @@
 """The command line: parse argv, dispatch to a subcommand, map errors to exit codes.
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,
+141 when the reader of the output went away (see EXIT_BROKEN_PIPE).
 Only this module (and adlint/commands/) touches argv, the environment and exit codes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -16,6 +18,12 @@ from adlint.commands import COMMANDS
 from adlint.errors import PolicyError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13
+"""Output went to a pipe whose reader left (`adlint check | head -1`): stop quietly with the
+status a shell reports for grep or cat killed by SIGPIPE (13). Not 2: nothing was wrong
+with the command. Not 0, as ruff and ripgrep do: the run stopped before it could tell
+pass from fail, and GitHub Actions runs bash with pipefail, so 0 would turn a failing
+`adlint check | head` step green. A shell without pipefail reports head's status anyway."""
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -56,10 +64,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"adlint: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
-        return EXIT_CLEAN
+        _forget_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("adlint: interrupted", file=sys.stderr)
         return 130
+
+
+def _forget_stdout() -> None:
+    """If standard output is the closed pipe, point it at the null device, so the final
+    flush of what it still buffers cannot fail again at exit ("Exception ignored ...
+    BrokenPipeError"), as the Python documentation advises for SIGPIPE."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # closed, or not a real file (a test's capture)
+        pass
 
 
 def _show_warning(message: Warning | str, *_: object, **__: object) -> None:

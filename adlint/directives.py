@@ -5,8 +5,9 @@
     <!-- adlint-disable-next-line RULE [-- reason] -->      only the next line
     <!-- adlint-disable-line RULE [-- reason] -->           only the comment's own line
 
-Suppressed findings are kept with the reason: the compliance report and SARIF show them,
-the text output hides them.
+Suppressed findings are kept with the reason: the compliance report, JSON and SARIF show
+them; the text output hides them, or with --show-suppressed lists them marked as such, and
+never counts them.
 """
 
 from __future__ import annotations

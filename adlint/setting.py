@@ -11,6 +11,7 @@ of CONFIG_KEYS has a checker (a test holds it to that), so a wrong type stops th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -31,9 +32,9 @@ LINK_KEYS: dict[str, str] = {
     "cache_max_age": "duration",
     "cache_path": "path",
     "exclude": "strings",
-    "timeout": "number",
-    "concurrency": "int",
-    "per_host": "int",
+    "timeout": "seconds",
+    "concurrency": "count",
+    "per_host": "count",
     "retries": "int",
     "accept": "accept",
     "user_agent": "str",
@@ -142,7 +143,10 @@ def convert(kind: str, value: Any, base: Path) -> Any:
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if kind == "count" and isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "seconds" and number and 0 < value < math.inf:
         return float(value)
     if kind == "duration" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
         return parse_duration(str(value))
@@ -157,7 +161,8 @@ def convert(kind: str, value: Any, base: Path) -> Any:
         return value
     if kind == "path" and isinstance(value, str):
         return (base / value).resolve()
-    raise TypeError(f"expected {kind}, not {value!r}")
+    expected = {"count": "int of 1 or more", "seconds": "number of seconds above 0"}
+    raise TypeError(f"expected {expected.get(kind, kind)}, not {value!r}")
 
 
 def check_link_pattern(pattern: str) -> None:

@@ -6,12 +6,16 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from adlint.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+SARIF_SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
 
 
 @pytest.fixture
@@ -71,6 +75,61 @@ def test_merge_of_sarif_shards_recomputes_rule_indexes(corpus: Path, capsys):
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert len(ids) == len(set(ids))
     assert all(ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+
+
+def shards_and_whole(file_format: str, shards: int) -> tuple[list[str], bytes]:
+    """Real `--shard K/N` runs writing FILE_FORMAT, and the bytes of one run over everything."""
+    names = []
+    for k in range(1, shards + 1):
+        names.append(f"s{k}.{file_format}")
+        argv = ["--format", file_format, "-j1", "--shard", f"{k}/{shards}", "-o", names[-1]]
+        main(["check", *argv, "."])
+    main(["check", "--format", file_format, "-j1", "-o", f"whole.{file_format}", "."])
+    return names, Path(f"whole.{file_format}").read_bytes()
+
+
+def test_merge_of_four_sarif_shards_is_byte_identical_to_the_unsharded_sarif(corpus: Path):
+    names, whole = shards_and_whole("sarif", 4)
+    assert main(["merge", *names, "-o", "merged.sarif"]) == 0
+    assert Path("merged.sarif").read_bytes() == whole
+    results = json.loads(whole)["runs"][0]["results"]
+    paths = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert len(paths) > 4  # enough files that every shard has some
+
+
+def test_merge_of_sarif_shards_in_any_order_gives_the_same_run(corpus: Path):
+    names, whole = shards_and_whole("sarif", 4)
+    assert main(["merge", *reversed(names), "-o", "merged.sarif"]) == 0
+    assert Path("merged.sarif").read_bytes() == whole
+
+
+def test_merge_of_capped_sarif_shards_keeps_what_the_capped_full_run_keeps(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("adlint.formats.sarif.MAX_RESULTS", 30)
+    names, whole = shards_and_whole("sarif", 3)
+    assert main(["merge", *names, "-o", "merged.sarif"]) == 0
+    merged = json.loads(Path("merged.sarif").read_text())
+    assert merged == json.loads(whole)
+    assert len(merged["runs"][0]["results"]) == 30
+    assert merged["runs"][0]["properties"]["droppedResults"] > 0
+    if SARIF_SCHEMA.is_file():
+        jsonschema.validate(merged, json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_merge_of_a_sarif_result_without_a_location_is_a_usage_error(corpus: Path, capsys):
+    Path("bad.sarif").write_text('{"runs": [{"tool": {"driver": {}}, "results": [{}]}]}')
+    assert main(["merge", "bad.sarif"]) == 2
+    assert capsys.readouterr().err == 'adlint: error: key "files": not an adlint SARIF report\n'
+
+
+def test_merged_outputs_never_carry_the_legacy_command_marker(corpus: Path):
+    Path("hostile.md").write_text("[x](https://www.amazon.com/dp/B0?tag=a-20&h=##[error]x)\n")
+    for file_format in ("json", "sarif"):
+        names, _ = shards_and_whole(file_format, 2)
+        assert main(["merge", *names, "-o", f"merged.{file_format}"]) == 0
+        text = Path(f"merged.{file_format}").read_text()
+        assert "##[" not in text and "#\\u0023[error]x" in text
 
 
 def test_bad_shard_is_a_usage_error(corpus: Path, capsys):

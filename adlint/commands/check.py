@@ -12,7 +12,8 @@ import io
 import os
 import re
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO, cast
@@ -49,8 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     output.add_argument(
         "--format",
         choices=FORMATS,
-        default="auto",
-        help="output format (auto: github under GitHub Actions, else text)",
+        help="output format (default: from the --output extension, .sarif or .sarif.json "
+        "for sarif and .json for json; else auto: github under GitHub Actions, else text)",
     )
     output.add_argument(
         "--output",
@@ -102,13 +103,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     output.add_argument(
         "--show-suppressed",
         action="store_true",
-        help="text output: also list findings suppressed by directives",
+        help="text output: also list suppressed findings (directives, baseline), marked "
+        "[suppressed: reason] and not counted",
     )
     parser.set_defaults(run=run)
 
 
-def resolve_format(name: str) -> str:
-    if name != "auto":
+SUFFIX_FORMATS = ((".sarif", "sarif"), (".sarif.json", "sarif"), (".json", "json"))
+"""Output file endings that name a format, as `adlint report` reads its --output's."""
+
+
+def resolve_format(name: str | None, output: Path | None = None) -> str:
+    """An explicit --format wins; else the output file's ending; else auto."""
+    if name is None and output is not None:
+        file_name = output.name.lower()
+        for suffix, format_name in SUFFIX_FORMATS:
+            if file_name.endswith(suffix):
+                return format_name
+    if name not in (None, "auto"):
         return name
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
@@ -122,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     threshold = fail_on(args, policy)
     main_output, extra_outputs = split_outputs(args.output, args.extra_outputs)
     accepted = read_baseline(args.baseline) if args.baseline is not None else None
-    format_name = resolve_format(args.format)
+    format_name = resolve_format(args.format, main_output)
     stream = lint_stream(args, policy)
     info = RunInfo(rules=stream.rules, fail_on=threshold, policy_files=policy.files)
     tally = Tally()
@@ -177,26 +189,48 @@ def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
 def _open(path: Path | None, stack: ExitStack) -> TextIO:
     """Standard output, or FILE opened for streaming (its folder created as needed)."""
     if path is None:
-        stack.callback(sys.stdout.flush)
-        return cast(TextIO, _Sink(sys.stdout, "<stdout>"))
+        sink = _Sink(sys.stdout, "<stdout>")
+        stack.callback(sink.flush)
+        return cast(TextIO, sink)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = stack.enter_context(path.open("w", encoding="utf-8"))
+        handle = path.open("w", encoding="utf-8")
     except OSError as error:
         raise PolicyError(f"cannot write output: {error.strerror}", path=str(path)) from None
-    return cast(TextIO, _Sink(handle, str(path)))
+    sink = _Sink(handle, str(path))
+    stack.callback(sink.close)  # writes are buffered: the last ones can fail here
+    return cast(TextIO, sink)
 
 
 class _Sink:
-    """A text stream whose write errors (disk full, closed pipe) are usage errors naming it."""
+    """A text stream whose write errors (disk full, say) are errors naming it.
+
+    A closed pipe is no error: the reader (`head`, a pager) has left, and the CLI stops
+    quietly (see adlint.cli.EXIT_BROKEN_PIPE), so BrokenPipeError goes through as it is.
+    """
 
     def __init__(self, stream: TextIO, name: str) -> None:
         self._stream = stream
         self._name = name
 
     def write(self, text: str) -> int:
-        try:
+        with self._errors():
             return self._stream.write(text)
+
+    def flush(self) -> None:
+        with self._errors():
+            self._stream.flush()
+
+    def close(self) -> None:
+        with self._errors():
+            self._stream.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise
         except OSError as error:
             raise PolicyError(f"cannot write output: {error.strerror}", path=self._name) from None
 

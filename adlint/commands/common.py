@@ -12,7 +12,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adlint.commands.linkargs import add_link_arguments, link_settings
+from adlint.commands.linkargs import add_link_arguments, link_settings, whole_number
 from adlint.config import load_config
 from adlint.discover import DEFAULT_EXTENSIONS, Target, discover
 from adlint.errors import PolicyError
@@ -96,7 +96,7 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=whole_number(1),
         metavar="N",
         help="worker processes (default: the number of CPUs; 1 runs in this process)",
     )

@@ -12,6 +12,7 @@ from adlint.commands.common import (
     fix_targets,
     load_policy_from_args,
 )
+from adlint.formats import printable
 
 NAME = "fix"
 HELP = "fix what can be fixed, in place"
@@ -43,9 +44,9 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
         if result is None:
             continue
         for finding, reason in result.skipped:
-            print(
-                f"{finding.path}:{finding.line}:{finding.column}: not fixable "
-                f"({finding.rule}): {reason}",
+            print(  # the path is a file name: no terminal escapes from it
+                f"{printable(finding.path)}:{finding.line}:{finding.column}: not fixable "
+                f"({finding.rule}): {printable(reason)}",
                 file=sys.stderr,
             )
         if not result.changed:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +38,7 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--cache-max-age",
+        type=duration,
         metavar="DURATION",
         help="reuse cached results younger than this (e.g. 3600, 90m, 1d; default 1d)",
     )
@@ -62,19 +65,25 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--link-timeout",
-        type=float,
+        type=seconds,
         metavar="SECONDS",
         help="total time for one request (default 10)",
     )
     group.add_argument(
-        "--link-concurrency", type=int, metavar="N", help="requests in flight overall (default 64)"
+        "--link-concurrency",
+        type=whole_number(1),
+        metavar="N",
+        help="requests in flight overall (default 64)",
     )
     group.add_argument(
-        "--link-per-host", type=int, metavar="N", help="requests in flight per host (default 8)"
+        "--link-per-host",
+        type=whole_number(1),
+        metavar="N",
+        help="requests in flight per host (default 8)",
     )
     group.add_argument(
         "--link-retries",
-        type=int,
+        type=whole_number(0),
         metavar="N",
         help="retries for timeouts, 5xx and 429 (default 3)",
     )
@@ -83,13 +92,51 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--user-agent", metavar="STRING", help="User-Agent header to send")
     group.add_argument(
-        "--max-redirects", type=int, metavar="N", help="redirect hops to follow (default 10)"
+        "--max-redirects",
+        type=whole_number(0),
+        metavar="N",
+        help="redirect hops to follow (default 10)",
     )
     group.add_argument(
         "--no-progress",
         action="store_true",
         help="no progress bar (it is only shown on a terminal anyway)",
     )
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum`. Checked while parsing, so a bad
+    value is a usage error naming the flag (exit 2) before anything runs."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return convert
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a time limit in seconds, more than 0 (and finite)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
+def duration(text: str) -> float:
+    """An argparse type: seconds from a duration such as "3600", "90m", "1d"."""
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | None:
@@ -131,8 +178,8 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     fields.update({k: v for k, v in pick.items() if v is not None})
     if args.no_cache:
         fields["use_cache"] = False
-    if args.cache_max_age:
-        fields["cache_max_age"] = parse_duration(args.cache_max_age)
+    if args.cache_max_age is not None:
+        fields["cache_max_age"] = args.cache_max_age
     if getattr(args, "cache_dir", None):
         fields["cache_path"] = args.cache_dir.resolve() / "links.sqlite"
     if args.cache_path:

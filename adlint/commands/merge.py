@@ -1,7 +1,9 @@
 """`adlint merge`: combine the JSON or SARIF outputs of sharded runs into one report.
 
+Either way the result equals what one run over all the shards' files would have written:
 JSON inputs give JSON (findings re-sorted, summary recomputed); SARIF inputs give one SARIF
-run (rules de-duplicated by id, every ruleIndex recomputed).
+run (results re-sorted and capped as a run caps them, rules de-duplicated by id, every
+ruleIndex recomputed). Like every output, neither carries the runner's `##[` syntax.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from adlint import __version__
 from adlint.commands.check import write_output
 from adlint.errors import PolicyError
+from adlint.formats.json import defuse_legacy_commands
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+_LEVELS = {"note": "info", "warning": "warning", "error": "error"}
+"""SARIF level -> adlint severity."""
 
 
 NAME = "merge"
@@ -73,20 +79,45 @@ def merge_json(documents: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def merge_sarif(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run, equal to the SARIF of a single run over all the shards' files: results in
+    path, line, column, rule order, at most MAX_RESULTS of them (the most severe), rules
+    de-duplicated by id and every ruleIndex recomputed."""
+    from adlint.formats.sarif import MAX_RESULTS, note_dropped
+
     runs = [run for d in documents for run in d["runs"]]
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    results = []
     for run in runs:
         for rule in run["tool"]["driver"].get("rules", []):
             if rule["id"] not in index:
                 index[rule["id"]] = len(rules)
                 rules.append(rule)
-        for result in run.get("results", []):
-            results.append({**result, "ruleIndex": index[result["ruleId"]]})
-    merged = {**runs[0], "results": results}
+    # Shards split the files, so a stable sort by position keeps each file's own order.
+    results = sorted((r for run in runs for r in run.get("results", [])), key=_position)
+    seen = len(results) + sum(run.get("properties", {}).get("droppedResults", 0) for run in runs)
+    if len(results) > MAX_RESULTS:
+        # Each shard kept its most severe results, so the run's most severe are among them.
+        ranked = sorted(range(len(results)), key=lambda i: (-_rank(results[i]), i))
+        results = [results[i] for i in sorted(ranked[:MAX_RESULTS])]
+    merged = {**runs[0], "results": [{**r, "ruleIndex": index[r["ruleId"]]} for r in results]}
     merged["tool"] = {"driver": {**runs[0]["tool"]["driver"], "rules": rules}}
+    merged["invocations"] = [{"executionSuccessful": True}]
+    merged.pop("properties", None)
+    note_dropped(merged, seen - len(results), MAX_RESULTS)
     return {**documents[0], "runs": [merged]}
+
+
+def _position(result: dict[str, Any]) -> tuple[str, int, int, str]:
+    """A result's place in a full run: Finding.sort_key, read back from SARIF (UTF-16
+    columns order a line's results as code points do)."""
+    location = result["locations"][0]["physicalLocation"]
+    region = location["region"]
+    path = unquote(location["artifactLocation"]["uri"])
+    return (path, region["startLine"], region.get("startColumn", 1), result["ruleId"])
+
+
+def _rank(result: dict[str, Any]) -> int:
+    return SEVERITY_RANK[_LEVELS.get(result.get("level", "warning"), "warning")]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,15 +126,20 @@ def run(args: argparse.Namespace) -> int:
     if len(kinds) > 1:
         raise PolicyError("cannot merge JSON and SARIF reports together", key="files")
     sarif = kinds == {True}
-    merged = merge_sarif(documents) if sarif else merge_json(documents)
-    write_output(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", args.output)
+    try:
+        merged = merge_sarif(documents) if sarif else merge_json(documents)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        raise PolicyError(
+            f"not an adlint {'SARIF' if sarif else 'JSON'} report", key="files"
+        ) from None
+    serialised = json.dumps(merged, indent=2, ensure_ascii=False)
+    write_output(defuse_legacy_commands(serialised) + "\n", args.output)
     if not args.fail_on:
         return 0
     threshold = SEVERITY_RANK[args.fail_on]
-    levels = {"note": "info", "warning": "warning", "error": "error"}
     if sarif:
         severities = [
-            levels.get(r.get("level", "warning"), "warning")
+            _LEVELS.get(r.get("level", "warning"), "warning")
             for r in merged["runs"][0]["results"]
             if not r.get("suppressions")
         ]

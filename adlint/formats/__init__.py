@@ -37,6 +37,17 @@ class RunInfo:
 _VALUES = {severity: severity.value for severity in Severity}
 
 
+def printable(text: str) -> str:
+    """Article text (messages hold URLs, paths are file names) made safe to show in a
+    terminal or an Actions log: every character that is not printable (C0 and C1 controls
+    such as ESC and CSI, bidi overrides, line and paragraph separators) becomes U+FFFD, so
+    none can move the cursor, recolour the log or reorder what is read; and `##[` becomes
+    `# #[`, which the runner's legacy `##[command]` parser, honoured anywhere in a line,
+    does not see. Used by the text and github formats, so both show the same text."""
+    cleaned = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return cleaned.replace("##[", "# #[")
+
+
 @dataclass
 class Tally:
     """Running totals: everything a summary needs, in memory independent of the run's size."""

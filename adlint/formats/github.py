@@ -1,9 +1,12 @@
 """GitHub Actions workflow commands: one annotation per active finding.
 
-Everything that comes from an article (messages hold URLs, paths are file names) is escaped
-exactly as the runner decodes it, so no content can end the command early, start a new
-line, or smuggle in a command of its own: data escapes `%`, CR and LF; property values also
-escape `:` and `,`.
+Everything that comes from an article (messages hold URLs, paths are file names) goes
+through two steps. First `printable`, as in the text format: control characters (ESC
+sequences would recolour the job log) become U+FFFD and `##[` becomes `# #[`, since the
+runner's legacy parser honours `##[command]` anywhere in a line and no escape hides it.
+Then the runner's own escaping, exactly as it decodes it, so no content can end the
+command early, start a new line, or smuggle in a command of its own: data escapes `%`, CR
+and LF; property values also escape `:` and `,`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from adlint.finding import Finding, Severity
+from adlint.formats import printable
 
 if TYPE_CHECKING:
     from adlint.formats import RunInfo
@@ -20,12 +24,12 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (after the `::`)."""
+    """Escape a command's message (after the `::`) as the runner decodes it."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
-    """Escape a property value (file=, title=)."""
+    """Escape a property value (file=, title=) as the runner decodes it."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -33,15 +37,15 @@ def annotation(finding: Finding) -> str:
     """One `::error file=…,line=…::message` line."""
     properties = ",".join(
         (
-            f"file={escape_property(finding.path)}",
+            f"file={escape_property(printable(finding.path))}",
             f"line={finding.line}",
             f"endLine={finding.end_line}",
             f"col={finding.column}",
             f"endColumn={finding.end_column}",
-            f"title={escape_property('adlint ' + finding.rule)}",
+            f"title={escape_property(printable('adlint ' + finding.rule))}",
         )
     )
-    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(finding.message)}"
+    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(printable(finding.message))}"
 
 
 class GithubWriter:

@@ -134,9 +134,9 @@ class SarifWriter:
     size of the run; results are serialised one at a time on the way out.
     """
 
-    def __init__(self, stream: TextIO, *, max_results: int = MAX_RESULTS) -> None:
+    def __init__(self, stream: TextIO, *, max_results: int | None = None) -> None:
         self._stream = stream
-        self._max = max_results
+        self._max = MAX_RESULTS if max_results is None else max_results
         self._info = RunInfo(rules=())
         self._rules: list[Rule] = []
         self._known: set[str] = set()
@@ -201,18 +201,7 @@ class SarifWriter:
             "results": _RESULTS,
             "invocations": [{"executionSuccessful": True}],
         }
-        dropped = self._seen - len(kept)
-        if dropped:
-            sarif_run["invocations"][0]["toolExecutionNotifications"] = [
-                {
-                    "level": "warning",
-                    "message": {
-                        "text": f"{dropped} less severe results were left out: GitHub accepts "
-                        f"at most {self._max} results per run"
-                    },
-                }
-            ]
-            sarif_run["properties"] = {"droppedResults": dropped}
+        note_dropped(sarif_run, self._seen - len(kept), self._max)
         log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
         serialised = json.dumps(log, indent=2, ensure_ascii=False)
         head, tail = defuse_legacy_commands(serialised).split(_RESULTS_JSON)
@@ -229,6 +218,22 @@ class SarifWriter:
             text = defuse_legacy_commands(text)
             write(("," + _NEWLINE if number else _INDENT) + text)
         write("\n" + _INDENT[:-2] + "]" + tail + "\n")
+
+
+def note_dropped(sarif_run: dict[str, Any], dropped: int, max_results: int) -> None:
+    """Say in the run how many results the cap left out (nothing when none were)."""
+    if not dropped:
+        return
+    sarif_run["invocations"][0]["toolExecutionNotifications"] = [
+        {
+            "level": "warning",
+            "message": {
+                "text": f"{dropped} less severe results were left out: GitHub accepts "
+                f"at most {max_results} results per run"
+            },
+        }
+    ]
+    sarif_run["properties"] = {"droppedResults": dropped}
 
 
 _RESULTS = "\x00results"

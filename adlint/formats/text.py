@@ -5,11 +5,10 @@ Written as files are linted, so a long run shows its first files at once.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from adlint.finding import Finding, Severity
-from adlint.formats import RunInfo, Tally
+from adlint.formats import RunInfo, Tally, printable
 
 if TYPE_CHECKING:
     from adlint.outcome import Outcome
@@ -21,18 +20,12 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def _clean(text: str) -> str:
-    """Keep article text from moving the cursor or recolouring the terminal, and from
-    reading as an Actions runner's legacy `##[command]`."""
-    cleaned = "".join(c if c.isprintable() else "\ufffd" for c in text)
-    return cleaned.replace("##[", "# #[")
-
-
 class TextWriter:
     """Per file: its path, then one line per active finding; the summary line at the end.
 
-    `show_suppressed` (--show-suppressed) lists suppressed findings as if active; the
-    summary then counts what was shown.
+    `show_suppressed` (--show-suppressed) also lists suppressed findings, each marked
+    `[suppressed: reason]`; they stay out of the counts, which always agree with the exit
+    code, and the summary says how many were suppressed.
     """
 
     def __init__(self, stream: TextIO, *, show_suppressed: bool = False) -> None:
@@ -45,17 +38,13 @@ class TextWriter:
         self._info = info
 
     def file(self, outcome: Outcome) -> None:
-        findings = outcome.findings
-        if self._show_suppressed:
-            findings = tuple(replace(f, suppressed=None) for f in findings)
-            outcome = outcome.with_findings(findings)
         self._tally.add(outcome)
-        active = [f for f in findings if f.suppressed is None]
-        if not active:
+        shown = [f for f in outcome.findings if self._show_suppressed or f.suppressed is None]
+        if not shown:
             return
         color = self._info.color
-        lines = [_paint(_clean(outcome.path), "1;4", color)]
-        lines += [_line(finding, color) for finding in active]
+        lines = [_paint(printable(outcome.path), "1;4", color)]
+        lines += [_line(finding, color) for finding in shown]
         self._stream.write("\n".join(lines) + "\n\n")
 
     def end(self) -> None:
@@ -66,7 +55,10 @@ def _line(finding: Finding, color: bool) -> str:
     position = f"{finding.line}:{finding.column}".ljust(9)
     severity = _paint(finding.severity.value.ljust(7), _COLORS[finding.severity], color)
     rule = _paint(finding.rule, "2", color)
-    return f"  {position} {severity}  {_clean(finding.message)}  {rule}"
+    text = f"  {position} {severity}  {printable(finding.message)}  {rule}"
+    if finding.suppressed is not None:  # the reason is the article's directive text
+        text += "  " + _paint(f"[suppressed: {printable(finding.suppressed)}]", "2", color)
+    return text
 
 
 def summary(tally: Tally, fail_on: Severity) -> str:

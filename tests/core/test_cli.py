@@ -272,3 +272,133 @@ def test_shard_without_files_does_not_warn(site: Path, capsys):
     codes = [main(["check", ".", "--shard", f"{k}/2", "--format", "json"]) for k in (1, 2)]
     assert codes == [0, 1]
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["-j", "0"], "argument -j/--jobs: must be 1 or more, not 0"),
+        (["-j", "-3"], "argument -j/--jobs: must be 1 or more, not -3"),
+        (["--jobs", "two"], "argument -j/--jobs: not a whole number: 'two'"),
+        (["--link-timeout", "-5"], "argument --link-timeout: must be more than 0 seconds, not -5"),
+        (
+            ["--link-timeout", "nan"],
+            "argument --link-timeout: must be more than 0 seconds, not nan",
+        ),
+        (["--link-concurrency", "0"], "argument --link-concurrency: must be 1 or more, not 0"),
+        (["--link-per-host", "0"], "argument --link-per-host: must be 1 or more, not 0"),
+        (["--link-retries", "-1"], "argument --link-retries: must be 0 or more, not -1"),
+        (["--max-redirects", "-1"], "argument --max-redirects: must be 0 or more, not -1"),
+        (
+            ["--cache-max-age", "6x"],
+            "argument --cache-max-age: not a duration: '6x' (use e.g. 3600, 90m, 1d)",
+        ),
+    ],
+)
+def test_bad_flag_value_is_a_usage_error_naming_the_flag(site: Path, capsys, flags, message):
+    """Checked while parsing, with or without --check-links, before any file is read."""
+    assert main(["check", *flags, "clean.md"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.endswith(f"adlint check: error: {message}\n")
+    assert "Traceback" not in err
+
+
+def test_good_flag_values_are_accepted(site: Path, capsys):
+    flags = ["-j", "1", "--link-timeout", "0.5", "--cache-max-age", "90m", "--link-retries", "0"]
+    assert main(["check", *flags, "clean.md"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("concurrency: 0", 'key "links.concurrency": expected int of 1 or more, not 0'),
+        ("per_host: -2", 'key "links.per_host": expected int of 1 or more, not -2'),
+        ("timeout: -5", 'key "links.timeout": expected number of seconds above 0, not -5'),
+    ],
+)
+def test_bad_link_config_values_are_refused_like_the_flags(site: Path, capsys, setting, expected):
+    (site / ".adlint.yaml").write_text(f"links:\n  {setting}\n")
+    assert main(["check", "clean.md"]) == 2
+    assert capsys.readouterr().err == f"adlint: error: .adlint.yaml:2: {expected}\n"
+
+
+def closed_after_one_line(site: Path, *argv: str) -> tuple[int, bytes, bytes]:
+    """`adlint ARGV | head -1` through a real pipe: read one line, then close the pipe while
+    adlint still has far more than a pipe buffer (64 KB) to write."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adlint", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=site,
+        env={
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read()
+    return process.wait(timeout=60), first, error
+
+
+@pytest.mark.parametrize("jobs", ["-j1", "-j2"])
+@pytest.mark.parametrize("file_format", ["github", "text", "json", "sarif"])
+def test_closed_pipe_stops_quietly_with_the_sigpipe_status(site: Path, jobs, file_format):
+    (site / "many.html").write_text(
+        "".join(f'<a href="javascript:go({n})">x</a>\n' for n in range(3000))
+    )
+    argv = ["check", jobs, "--no-cache", "--format", file_format, "many.html", "dirty.md"]
+    code, first, error = closed_after_one_line(site, *argv)
+    assert first  # adlint wrote before the reader left
+    assert (code, error) == (141, b"")
+
+
+def test_closed_pipe_of_merge_stops_quietly_too(site: Path, capsys):
+    main(["check", "--format", "json", "-o", "dirty.json", "dirty.md"])
+    report = json.loads((site / "dirty.json").read_text())
+    report["findings"] *= 2000
+    (site / "big.json").write_text(json.dumps(report))
+    code, first, error = closed_after_one_line(site, "merge", "big.json", "dirty.json")
+    assert (code, first, error) == (141, b"{\n", b"")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_write_error_other_than_a_closed_pipe_names_the_output(site: Path, capsys):
+    assert main(["check", "-o", "/dev/full", "dirty.md"]) == 2
+    assert capsys.readouterr().err == (
+        "adlint: error: /dev/full: cannot write output: No space left on device\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "first_bytes"),
+    [
+        ("out.sarif", b'{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json"'),
+        ("out.SARIF.json", b'{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json"'),
+        ("out.json", b'{\n  "version": '),
+        ("out.txt", b"dirty.md\n"),
+        ("out", b"dirty.md\n"),
+    ],
+)
+def test_output_extension_chooses_the_format_when_format_is_not_given(
+    site: Path, monkeypatch, name, first_bytes
+):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["check", "-o", name, "dirty.md"]) == 1
+    assert (site / name).read_bytes().startswith(first_bytes)
+
+
+@pytest.mark.parametrize("format_name", ["text", "auto"])
+def test_explicit_format_wins_over_the_output_extension(site: Path, monkeypatch, format_name):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["check", "--format", format_name, "-o", "out.sarif", "dirty.md"]) == 1
+    assert (site / "out.sarif").read_text().startswith("dirty.md\n")
+
+
+def test_output_extension_wins_over_github_actions_auto(site: Path, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    assert main(["check", "-o", "out.json", "dirty.md"]) == 1
+    assert json.loads((site / "out.json").read_text())["summary"]["files"] == 1
+    assert capsys.readouterr().out == ""

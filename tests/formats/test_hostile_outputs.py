@@ -113,19 +113,30 @@ def annotations(github: str) -> list[tuple[str, dict[str, str], str]]:
     return parsed
 
 
+def printable(value: str) -> str:
+    """What a terminal or a job log may be shown of article text: printable characters
+    only, and no `##[` (the Actions runner's legacy command syntax, honoured anywhere in a
+    log line)."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in value).replace("##[", "# #[")
+
+
 @HOSTILE
 @given(sites)
 @example([WORST])
-def test_github_annotations_decode_to_exactly_the_json_findings(site: list[Article]):
+def test_github_annotations_decode_to_exactly_the_json_findings_made_printable(
+    site: list[Article],
+):
     outputs = check(site)
+    assert all(c == "\n" or c.isprintable() for c in outputs.github)
+    assert "##[" not in outputs.github
     decoded = annotations(outputs.github)
     assert len(decoded) == len(outputs.active)
     for (command, properties, message), finding in zip(decoded, outputs.active, strict=True):
         assert command == LEVELS[finding["severity"]]
-        assert properties["file"] == finding["path"]
+        assert properties["file"] == printable(finding["path"])
         assert properties["line"] == str(finding["line"])
         assert properties["title"] == f"adlint {finding['rule']}"
-        assert message == finding["message"]
+        assert message == printable(finding["message"])
 
 
 @HOSTILE
@@ -175,12 +186,6 @@ def test_sarif_validates_and_uris_decode_to_the_json_paths(site: list[Article]):
 
 
 FINDING_LINE = re.compile(r"  (\d+):(\d+) +(error|warning|info) +(.*)  (\S+)")
-
-
-def printable(value: str) -> str:
-    """What a terminal may be shown of article text: printable characters only, and no
-    `##[` (the Actions runner's legacy command syntax, honoured anywhere in a log line)."""
-    return "".join(c if c.isprintable() else "\ufffd" for c in value).replace("##[", "# #[")
 
 
 @HOSTILE

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from adlint import __version__
 from adlint.errors import PolicyError
 from adlint.fingerprint import fingerprints
+from adlint.formats.json import defuse_legacy_commands
 
 if TYPE_CHECKING:
     from adlint.finding import Finding
@@ -39,7 +40,7 @@ def render_baseline(findings: Sequence[Finding]) -> str:
         "count": len(active),
         "findings": entries,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return defuse_legacy_commands(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def read_baseline(path: Path) -> frozenset[str]:

@@ -41,9 +41,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from adlint.formats.json import defuse_legacy_commands
+
 if TYPE_CHECKING:
     from adlint.report.model import Report
 
 
 def render(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
+    return defuse_legacy_commands(text) + "\n"

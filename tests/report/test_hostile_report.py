@@ -147,3 +147,21 @@ def test_markdown_report_never_autolinks_a_broken_local_link():
         markdown = (root / "out").read_text(encoding="utf-8")
     assert "no such file" in markdown
     assert_inert_markdown(markdown, MARKDOWN_TAGS)
+
+
+def test_json_report_and_baseline_never_carry_the_runners_legacy_command_syntax(tmp_path):
+    """`##[error]` in an article would be a workflow command in a job log; JSON writes it as
+    `#\\u0023[`, the same value once parsed."""
+    article = tmp_path / "a##[error]b.md"
+    article.write_text(
+        "# ##[warning]t\n\n[deal](https://www.amazon.com/dp/B0?tag=x-20&q=##[group])\n"
+    )
+    for argv in (
+        ["report", "--format", "json", "-o", str(tmp_path / "report.json")],
+        ["baseline", "-o", str(tmp_path / "baseline.json")],
+    ):
+        assert main([*argv, "-j", "1", "--no-config", "--no-cache", str(article)]) in (0, 1)
+    for name in ("report.json", "baseline.json"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "##[" not in text and "#\\u0023[" in text
+        assert "a##[error]b.md" in json.dumps(json.loads(text), ensure_ascii=False)

@@ -6,27 +6,11 @@ files it lists (ESLint's rule), so these tests pin what happens when that surpri
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 import yaml
 
 from adlint.cli import main
 from adlint.policy import builtin_dir
-
-DIRTY = "We sell stuff.\n\n[deal](https://www.amazon.com/dp/B0X?tag=someone-20)\n"
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "a.md").write_text(DIRTY)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = main(["check", *(argv or ["a.md"])])
-    return code, capsys.readouterr().err
+from tests.core.configsite import check
 
 
 def test_disabling_an_unknown_rule_names_file_line_and_rule(site, capsys):

@@ -4,27 +4,13 @@ every value of the wrong type or shape stops the run with exit 2 and `file:line:
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
 from adlint.policy import CONFIG_KEYS, POLICY_KEYS
 from adlint.setting import CHECKERS
-
-DIRTY = "We sell stuff.\n\n[deal](https://www.amazon.com/dp/B0X?tag=someone-20)\n"
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "a.md").write_text(DIRTY)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = main(["check", *(argv or ["a.md"])])
-    return code, capsys.readouterr().err
+from tests.core.configsite import DIRTY, check
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from adlint.errors import PolicyError
-from adlint.policy import Policy, load_default_policy, load_policy, read_policy_file
+from adlint.policy import (
+    Policy,
+    load_default_policy,
+    load_policy,
+    read_policy_file,
+    require_file,
+)
 from adlint.sourcelog import digest_of, read_source, recording
 from adlint.yamlfile import LineDict, memo_in
 from adlint.yamlmemo import YamlMemo
@@ -105,13 +111,6 @@ def _to_line_dict(value: Any, lines: dict[str, int], line: int) -> Any:
     return value
 
 
-def _require_named(path: Path, flag: str) -> None:
-    """A file named on the command line that is not there: say which flag named it."""
-    if not path.is_file():
-        state = "is not a file" if path.exists() else "not found"
-        raise PolicyError(f"{flag[2:]} file {state}", path=str(path), key=flag)
-
-
 def load_config(
     *,
     config: Path | None,
@@ -131,10 +130,10 @@ def load_config(
     with recording() as log, memo_in(memo):
         layers: list[tuple[Path, LineDict]] = []
         if config_path is not None:
-            _require_named(config_path, "--config")
+            require_file(config_path, "config file", path=str(config_path), key="--config")
             layers.append((config_path, read_config(config_path)))
         for policy in policies:
-            _require_named(policy, "--policy")
+            require_file(policy, "policy file", path=str(policy), key="--policy")
             layers.append((policy, read_policy_file(policy, allow_config=True)))
         built = load_policy(layers) if layers else load_default_policy()
     built.sources = digest_of(log)

@@ -110,8 +110,9 @@ class Document:
     top_blocks: tuple[int, ...] = ()
     """Where each top-level block begins, ascending: in Markdown the paragraphs, lists,
     tables, blockquotes, HTML blocks...; in HTML the outermost elements that are not mere
-    containers, and runs of inline content directly in one (parse/outline.py). A paragraph
-    inserted at one of these offsets leaves the article's structure whole."""
+    containers, and runs of inline content directly in one (parse/outline.py; found only
+    when parsed with `outline=True`, as `adlint fix` parses). A paragraph inserted at one of
+    these offsets leaves the article's structure whole."""
     problems: tuple[Problem, ...] = ()
     line_starts: tuple[int, ...] = ()
     run_words: tuple[int, ...] = ()
@@ -128,6 +129,10 @@ class Document:
         offset = max(0, min(offset, len(self.text)))
         index = bisect.bisect_right(starts, offset) - 1
         return index + 1, offset - starts[index] + 1
+
+    def line_start(self, offset: int) -> int:
+        """The offset where the line holding `offset` begins."""
+        return offset - self.position(offset)[1] + 1
 
     def top_block_start(self, offset: int) -> int | None:
         """Where the top-level block holding `offset` begins (None before the first one)."""

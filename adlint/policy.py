@@ -190,7 +190,7 @@ def merge_file(raw: RawPolicy, path: Path, data: LineDict, chain: tuple[Path, ..
         )
     for reference, line in _extends(data, display):
         target = resolve_reference(reference, path.parent, (display, line))
-        _require_file(target, f'policy file "{reference}"', (display, line), "extends")
+        require_file(target, f'policy file "{reference}"', path=display, line=line, key="extends")
         resolved = target.resolve()
         if resolved in chain:
             cycle = " -> ".join(_display(p) for p in (*chain, resolved))
@@ -200,11 +200,12 @@ def merge_file(raw: RawPolicy, path: Path, data: LineDict, chain: tuple[Path, ..
     _merge_top_level(raw, path, display, data)
 
 
-def _require_file(target: Path, what: str, where: tuple[str, int], key: str) -> None:
-    """Name the file and line that refer to a missing file, not just the missing name."""
+def require_file(target: Path, what: str, *, path: str, line: int | None = None, key: str) -> None:
+    """Refuse a missing file, naming where it was asked for (`path:line`, `key`), not
+    just the missing name."""
     if not target.is_file():
         state = "is not a file" if target.exists() else "not found"
-        raise PolicyError(f"{what} {state}", path=where[0], line=where[1], key=key)
+        raise PolicyError(f"{what} {state}", path=path, line=line, key=key)
 
 
 def _extends(data: LineDict, display: str) -> list[tuple[str, int]]:
@@ -230,7 +231,8 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
                 for item in items:
                     where = (display, data.line_of(key))
                     target = resolve_reference(item, path.parent, where, key)
-                    _require_file(target, f'network catalogue "{item}"', where, key)
+                    what = f'network catalogue "{item}"'
+                    require_file(target, what, path=display, line=where[1], key=key)
                     raw.networks.append((_display(target), str(target)))
     rules = data.get("rules", LineDict())
     if not isinstance(rules, LineDict):

@@ -9,8 +9,8 @@ Only the parse is skipped: what comes back goes through the same validation as f
 parsed YAML. Documents whose shape JSON cannot hold exactly (timestamps, binary, sets) are
 never stored; nodes shared by aliases are stored once and shared again when decoded. A
 stored value that does not decode to such a tree, or that would expand past the alias-bomb
-limit, is a miss. Writes are held until the run knows the
-cache is wanted (`flush`), so `--no-cache` and `cache: false` leave nothing behind.
+limit, is a miss. Writes are held until the run knows the cache is wanted (`flush`), so
+`--no-cache` and `cache: false` leave nothing behind.
 """
 
 from __future__ import annotations

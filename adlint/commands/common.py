@@ -27,7 +27,7 @@ from adlint.parallel import (
     lint_parallel,
     parse_shard,
 )
-from adlint.resultcache import ResultCache, open_results, settings_digest
+from adlint.resultcache import open_results, settings_digest
 
 if TYPE_CHECKING:
     from adlint.policy import Policy, Rule
@@ -224,7 +224,8 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
     targets = _target_finder(args, policy, warn_empty=True)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
 
-    cache = _result_cache(args, policy)
+    directory = cache_directory(args) if policy.settings.get("cache", True) else None
+    cache = open_results(directory) if directory is not None else None
     inputs = PolicyInputs(
         config=args.config,
         policies=tuple(args.policy),
@@ -233,7 +234,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
         rules=frozenset(chosen),
         links=links is not None,
         cache_settings=settings_digest(policy.sources, chosen) if cache is not None else None,
-        cache_dir=cache_directory(args) if cache is not None else None,
+        cache_dir=directory if cache is not None else None,
     )
     jobs = getattr(args, "jobs", None) or default_jobs()
 
@@ -259,14 +260,6 @@ def _coalesced(linted: Iterable[Linted]) -> Iterator[Linted]:
         parts = list(group)
         target, _, key = parts[0]
         yield target, merge_parts([outcome for _, outcome, _ in parts]), key
-
-
-def _result_cache(args: argparse.Namespace, policy: Policy) -> ResultCache | None:
-    """The result cache for this run, or None (--no-cache, or `cache: false` in the config)."""
-    directory = cache_directory(args)
-    if directory is None or not policy.settings.get("cache", True):
-        return None
-    return open_results(directory)
 
 
 def in_path_order(targets: Iterable[Target]) -> Iterator[Target]:

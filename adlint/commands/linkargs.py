@@ -190,8 +190,6 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
         fields["exclude"] = (*fields.get("exclude", ()), *args.exclude)
     if "timeout" in fields:
         fields.setdefault("read_timeout", fields["timeout"])
-    for pattern in fields.get("exclude", ()):
-        check_link_pattern(pattern)
     known = {f.name for f in dataclasses.fields(LinkOptions)}
     options = LinkOptions(**{k: v for k, v in fields.items() if k in known})
     site_root = args.site_root.resolve() if args.site_root else config.get("site_root")

@@ -82,7 +82,7 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
         return None
     if problem:
         return None  # re-encoding replaced bytes would change the file outside any fix
-    document = parse_text(target.display, text)
+    document = parse_text(target.display, text, outline=True)
     rules = {rule.id: rule for rule in policy.rules_for(document.path)}
     findings = lint_document(document, rules.values(), policy)
     result = FixResult(target.display, text)

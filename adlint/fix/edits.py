@@ -96,7 +96,7 @@ def _remove(document: Document, element: Element, rule: str) -> Edit:
         closing = re.compile(rf"</{re.escape(element.tag)}\s*>", re.IGNORECASE).search(text, end)
         if closing and element.tag not in ("img", "input", "source", "embed", "br", "hr"):
             end = closing.end()
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_start = document.line_start(start)
     line_end = end
     while line_end < len(text) and text[line_end] in " \t":
         line_end += 1

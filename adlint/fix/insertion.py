@@ -25,10 +25,6 @@ def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
 
 
-def line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-
-
 def insertion(action: InsertText, document: Document, anchor: int) -> tuple[int, str]:
     """Where to insert and what: `anchor` is the offset of the element the finding is on."""
     if document.format == "html":
@@ -37,28 +33,29 @@ def insertion(action: InsertText, document: Document, anchor: int) -> tuple[int,
 
 
 def _markdown(action: InsertText, document: Document, anchor: int) -> tuple[int, str]:
-    text, newline = document.text, newline_of(document.text)
+    newline = newline_of(document.text)
     if action.where == "after_front_matter":
         position = document.body_start
     else:
         block = document.top_block_start(anchor)
-        position = line_start(text, anchor if block is None else block)
-    before = newline if _after_text(text, position, document.body_start) else ""
+        position = document.line_start(anchor if block is None else block)
+    before = newline if _after_text(document, position) else ""
     return position, before + _lines(action.text, newline) + newline + newline
 
 
-def _after_text(text: str, position: int, body_start: int) -> bool:
+def _after_text(document: Document, position: int) -> bool:
     """Whether the line before `position` has text (a paragraph the insertion would join)."""
-    if position <= body_start:
+    if position <= document.body_start:
         return False
+    text = document.text
     end = position - (2 if text[position - 2 : position] == "\r\n" else 1)
-    return bool(text[line_start(text, end) : end].strip())
+    return bool(text[document.line_start(end) : end].strip())
 
 
 def _html(action: InsertText, document: Document, anchor: int) -> tuple[int, str]:
     from adlint.parse.markdown import render_html  # loads the renderer for HTML fixes only
 
-    text, newline = document.text, newline_of(document.text)
+    newline = newline_of(document.text)
     blocks = document.top_blocks
     if action.where == "after_front_matter" and blocks:
         position = blocks[0]  # an HTML page has no front matter: the top of its content
@@ -66,7 +63,7 @@ def _html(action: InsertText, document: Document, anchor: int) -> tuple[int, str
         block = document.top_block_start(anchor)
         position = anchor if block is None else block
     markup = _lines(action.html or render_html(action.text), newline)
-    indent = text[line_start(text, position) : position]
+    indent = document.text[document.line_start(position) : position]
     if indent.strip():
         return position, markup  # the block starts mid-line: so does the paragraph
     return position, markup + newline + indent

@@ -48,8 +48,14 @@ def parse_bytes(path: str, data: bytes, *, format: str | None = None) -> Documen
     return document
 
 
-def parse_text(path: str, text: str, *, format: str | None = None) -> Document:
-    """Parse decoded text into a Document whose offsets index `text` exactly."""
+def parse_text(
+    path: str, text: str, *, format: str | None = None, outline: bool = False
+) -> Document:
+    """Parse decoded text into a Document whose offsets index `text` exactly.
+
+    `outline` also finds an HTML page's top-level blocks (Markdown reports its own for
+    free): only `adlint fix` needs them, and deriving them costs ~6% of an HTML parse.
+    """
     format = format or sniff_format(path, text)
     builder = DocumentBuilder()
     front_matter: dict[str, object] = {}
@@ -64,9 +70,9 @@ def parse_text(path: str, text: str, *, format: str | None = None) -> Document:
         walker.walk()
         top_blocks = walker.top_blocks
     else:
-        outline = HtmlOutline()
-        HtmlFeeder(builder, outline).feed(text, 0)
-        top_blocks = outline.starts
+        blocks = HtmlOutline() if outline else None
+        HtmlFeeder(builder, blocks).feed(text, 0)
+        top_blocks = blocks.starts if blocks is not None else []
     return Document(
         path=path,
         text=text,

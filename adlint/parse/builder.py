@@ -77,16 +77,7 @@ class OpenTag:
     shrinks at the top, so these stay true, and asking them costs nothing per tag or text.
     """
 
-    __slots__ = (
-        "tag",
-        "index",
-        "hidden",
-        "owns_block",
-        "saved_block",
-        "chain",
-        "hiding",
-        "in_block",
-    )
+    __slots__ = ("tag", "index", "hidden", "owns_block", "saved_block", "chain", "hiding")
 
     def __init__(self, tag: str, index: int, hidden: str, parent: OpenTag | None) -> None:
         self.tag = tag
@@ -102,8 +93,6 @@ class OpenTag:
         inherited = parent.hiding if parent is not None else ""
         self.hiding = f"inside hidden <{tag}>" if hidden else inherited
         """Why something opened inside is hidden by this entry or one around it, or ''."""
-        self.in_block = tag not in CONTAINER_TAGS or (parent is not None and parent.in_block)
-        """True unless this entry and all around it only group blocks (see outline.py)."""
 
 
 class DocumentBuilder:
@@ -156,8 +145,9 @@ class DocumentBuilder:
         return self.stack[-1].hiding if self.stack else ""
 
     def in_block(self) -> bool:
-        """Whether what comes now is inside a top-level block, not directly in containers."""
-        return bool(self.stack) and self.stack[-1].in_block
+        """Whether what comes now is inside a top-level block, not directly in containers.
+        Asked only while an HTML page is outlined for `adlint fix` (parse/outline.py)."""
+        return any(entry.tag not in CONTAINER_TAGS for entry in self.stack)
 
     def in_link(self) -> bool:
         return any(entry.tag == "a" for entry in self.stack)

@@ -7,7 +7,7 @@ from adlint.parse import parse_text
 
 def starts(name: str, text: str) -> list[str]:
     """The first line of text at each top-level block start, to read the offsets by eye."""
-    document = parse_text(name, text)
+    document = parse_text(name, text, outline=True)
     return [text[offset:].split("\n", 1)[0] for offset in document.top_blocks]
 
 
@@ -45,7 +45,7 @@ def test_html_top_blocks_skip_containers_and_list_items():
 
 def test_html_inline_content_directly_in_a_container_is_one_block():
     text = '<div class="cta">\n  Deal: <b>now</b> <a href="https://x.example/">buy</a>\n</div>\n'
-    document = parse_text("a.html", text)
+    document = parse_text("a.html", text, outline=True)
     assert starts("a.html", text) == ['Deal: <b>now</b> <a href="https://x.example/">buy</a>']
     link = next(e for e in document.elements if e.tag == "a")
     assert document.top_block_start(link.start) == 20
@@ -53,7 +53,8 @@ def test_html_inline_content_directly_in_a_container_is_one_block():
 
 def test_html_block_ends_an_inline_run():
     text = "<body>See <a href='https://x.example/'>x</a><hr>More <i>text</i><p>p</p>tail</body>"
-    assert [text[offset:][:4] for offset in parse_text("a.html", text).top_blocks] == [
+    blocks = parse_text("a.html", text, outline=True).top_blocks
+    assert [text[offset:][:4] for offset in blocks] == [
         "See ",
         "<hr>",
         "More",

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 
 from adlint import __version__
-from adlint.commands import COMMANDS
+from adlint.commands import COMMANDS, load
 from adlint.errors import PolicyError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -27,9 +27,10 @@ pass from fail, and GitHub Actions runs bash with pipefail, so 0 would turn a fa
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser for `argv`: only the command it names gets its options (argparse takes
-    ~1 ms per command to add them); the others are listed, as `adlint --help` shows them."""
-    named = next((arg for arg in argv or () if arg in {c.NAME for c in COMMANDS}), None)
+    """The parser for `argv`: only the command it names is imported and gets its options
+    (argparse takes ~1 ms per command to add them); the others are listed, as `adlint
+    --help` shows them."""
+    named = next((arg for arg in argv or () if arg in COMMANDS), None)
     parser = argparse.ArgumentParser(
         prog="adlint",
         description="Audit articles for affiliate links, ad units, tracking pixels and "
@@ -37,11 +38,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"adlint {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        if named in (None, command.NAME):
-            command.add_parser(subparsers)
+    for name, help in COMMANDS.items():
+        if named in (None, name):
+            load(name).add_parser(subparsers)
         else:
-            subparsers.add_parser(command.NAME, help=command.HELP)
+            subparsers.add_parser(name, help=help)
     return parser
 
 

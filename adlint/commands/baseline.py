@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from adlint.baseline import render_baseline
+from adlint.commands import COMMANDS
 from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
@@ -15,7 +16,7 @@ from adlint.commands.common import (
 )
 
 NAME = "baseline"
-HELP = "accept the current findings"
+HELP = COMMANDS[NAME]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

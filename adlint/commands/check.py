@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO, cast
 
-from adlint.baseline import apply_baseline, read_baseline
+from adlint.commands import COMMANDS
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
@@ -28,7 +28,7 @@ from adlint.commands.common import (
     use_color,
 )
 from adlint.errors import PolicyError
-from adlint.formats import RunInfo, Tally, Writer, writers
+from adlint.formats import RunInfo, Tally, Writer, writer_for
 from adlint.formats.summary import SummaryWriter
 from adlint.formats.text import TextWriter
 
@@ -37,7 +37,7 @@ _FORMAT_PREFIX = re.compile(r"^(text|json|sarif|github):(.+)$")
 
 
 NAME = "check"
-HELP = "lint articles"
+HELP = COMMANDS[NAME]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -133,13 +133,16 @@ def run(args: argparse.Namespace) -> int:
     policy, _ = load_policy_from_args(args)
     threshold = fail_on(args, policy)
     main_output, extra_outputs = split_outputs(args.output, args.extra_outputs)
-    accepted = read_baseline(args.baseline) if args.baseline is not None else None
+    accepted = None
+    if args.baseline is not None:
+        from adlint.baseline import apply_baseline, read_baseline  # baseline runs only
+
+        accepted = read_baseline(args.baseline)
     format_name = resolve_format(args.format, main_output)
     stream = lint_stream(args, policy)
     info = RunInfo(rules=stream.rules, fail_on=threshold, policy_files=policy.files)
     tally = Tally()
     with ExitStack() as stack:
-        table = writers()
         main_stream = _open(main_output, stack)
         if format_name == "text" and main_output is None:
             _stop_workflow_commands(main_stream, stack)
@@ -152,8 +155,8 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         else:
-            outputs = [(table[format_name](main_stream), info)]
-        outputs += [(table[name](_open(path, stack)), info) for name, path in extra_outputs]
+            outputs = [(writer_for(format_name)(main_stream), info)]
+        outputs += [(writer_for(name)(_open(path, stack)), info) for name, path in extra_outputs]
         summary = _step_summary(format_name)
         if summary is not None:
             outputs.append((SummaryWriter(summary), info))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from adlint.commands import check
+from adlint.commands import COMMANDS, check
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
@@ -15,7 +15,7 @@ from adlint.commands.common import (
 from adlint.formats import printable
 
 NAME = "fix"
-HELP = "fix what can be fixed, in place"
+HELP = COMMANDS[NAME]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

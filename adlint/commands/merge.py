@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from adlint import __version__
+from adlint.commands import COMMANDS
 from adlint.commands.check import write_output
 from adlint.errors import PolicyError
 from adlint.formats.json import defuse_legacy_commands
@@ -26,7 +27,7 @@ _LEVELS = {"note": "info", "warning": "warning", "error": "error"}
 
 
 NAME = "merge"
-HELP = "combine sharded JSON or SARIF outputs"
+HELP = COMMANDS[NAME]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adlint import __version__
+from adlint.commands import COMMANDS
 from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
@@ -46,7 +47,7 @@ SUFFIX_FORMATS = {
 
 
 NAME = "report"
-HELP = "write a compliance report for a whole site"
+HELP = COMMANDS[NAME]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ import inspect
 from typing import TYPE_CHECKING, Any
 
 from adlint import select
+from adlint.commands import COMMANDS
 from adlint.commands.common import add_policy_arguments, load_policy_from_args
 from adlint.errors import PolicyError
 from adlint.kinds import kinds
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 
 NAME = "rules"
-HELP = "list or explain rules"
+HELP = COMMANDS[NAME]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

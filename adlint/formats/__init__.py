@@ -13,6 +13,7 @@ import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from adlint import __version__
@@ -119,14 +120,18 @@ class Writer(Protocol):
 WriterFactory = Callable[[TextIO], Writer]
 
 
-def writers() -> dict[str, WriterFactory]:
-    """Format name -> writer class (imported lazily: most runs use one format)."""
-    from adlint.formats import github, sarif, text
-    from adlint.formats import json as json_format
+FORMATS: dict[str, tuple[str, str]] = {
+    "text": ("text", "TextWriter"),
+    "json": ("json", "JsonWriter"),
+    "sarif": ("sarif", "SarifWriter"),
+    "github": ("github", "GithubWriter"),
+}
+"""Format name -> (module in adlint/formats/, writer class)."""
 
-    return {
-        "text": text.TextWriter,
-        "json": json_format.JsonWriter,
-        "sarif": sarif.SarifWriter,
-        "github": github.GithubWriter,
-    }
+
+def writer_for(name: str) -> WriterFactory:
+    """The writer class of format `name`, importing only its module: most runs use one
+    format, and the others (SARIF's tables, say) are start-up time for nothing."""
+    module, cls = FORMATS[name]
+    factory: WriterFactory = getattr(import_module(f"adlint.formats.{module}"), cls)
+    return factory

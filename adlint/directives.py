@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from adlint.document import Document
 
 _DIRECTIVE = re.compile(
     r"^\s*adlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)\s*$", re.DOTALL
 )
 ALL = "*"
+_RULE_ID = re.compile(r"[^\s,]+")
+"""A rule id in a directive's list: ids are separated by commas and/or spaces."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,21 @@ class Suppression:
 
 def _parse_arguments(text: str) -> tuple[frozenset[str], str]:
     rules_part, _, reason = text.partition("--")
-    rules = frozenset(r for r in re.split(r"[\s,]+", rules_part.strip()) if r)
+    rules = frozenset(_RULE_ID.findall(rules_part))
     return rules or frozenset({ALL}), reason.strip()
+
+
+def named_rules(document: Document) -> Iterator[tuple[str, str, int, int]]:
+    """(directive, rule id, start, end) for every rule id a directive comment names, with
+    the id's offsets in the document, so a misspelt id can be pointed at exactly."""
+    for comment in document.comments:
+        match = _DIRECTIVE.match(comment.body)
+        if not match:
+            continue
+        rules_part = match.group(2).partition("--")[0]
+        base = comment.body_start + match.start(2)
+        for rule in _RULE_ID.finditer(rules_part):
+            yield f"adlint-{match.group(1)}", rule.group(), base + rule.start(), base + rule.end()
 
 
 def suppressions(document: Document) -> list[Suppression]:

@@ -65,6 +65,12 @@ class Comment:
     start: int
     end: int
     body: str
+    """The text between `<!--` and `-->`."""
+
+    @property
+    def body_start(self) -> int:
+        """Where `body` begins: right after the `<!--` at `start`."""
+        return self.start + len("<!--")
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,11 @@ def lint_document(
 ) -> list[Finding]:
     """Run rules over one document and return its sorted findings."""
     context = RuleContext(
-        document, policy.sites, policy.catalogue, link_statuses=link_statuses or {}
+        document,
+        policy.sites,
+        policy.catalogue,
+        link_statuses=link_statuses or {},
+        rule_ids=policy.rule_ids,
     )
     directives = suppressions(document) if document.comments else []
     findings: dict[tuple[Any, ...], Finding] = {}

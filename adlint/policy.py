@@ -19,6 +19,7 @@ Every mistake is a PolicyError naming the file, line, rule and key.
 from __future__ import annotations
 
 import difflib
+import functools
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -422,6 +423,14 @@ class Policy:
     sources: str = ""
     """Digest of every file the policy was built from (config.load_config sets it)."""
     _variants: dict[tuple[int, ...], list[Rule]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def rule_ids(self) -> frozenset[str]:
+        """Every rule id the policy defines, enabled or disabled (overrides may only change
+        these): the ids a suppression directive may name; the `directive` kind flags others."""
+        if self.raw is None:
+            return frozenset(rule.id for rule in self.rules)
+        return frozenset(self.raw.rules)
 
     def rules_for(self, path: str) -> list[Rule]:
         """The rules that apply to one file: per-path overrides and rule `paths` applied."""

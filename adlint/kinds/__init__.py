@@ -23,6 +23,8 @@ class RuleContext(MatchContext):
 
     link_statuses: Mapping[str, Any] = field(default_factory=dict)
     """Normalised URL -> LinkStatus, filled only when link checking is on."""
+    rule_ids: frozenset[str] = frozenset()
+    """Every rule id the policy defines, enabled or not: what a directive may name."""
 
 
 class Kind(Protocol):
@@ -62,12 +64,16 @@ def element_hit(element: Element, captured: Mapping[str, Any], at: str) -> Hit:
 def _registry() -> dict[str, type]:
     from adlint.kinds.allowlist import Allowlist
     from adlint.kinds.density import Density
+    from adlint.kinds.directive import Directive
     from adlint.kinds.match import Match
     from adlint.kinds.parse import Parse
     from adlint.kinds.reachable import Reachable
     from adlint.kinds.require import Require
 
-    return {kind.name: kind for kind in (Match, Require, Density, Allowlist, Reachable, Parse)}
+    return {
+        kind.name: kind
+        for kind in (Match, Require, Density, Allowlist, Reachable, Parse, Directive)
+    }
 
 
 KINDS: dict[str, type] = {}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from adlint.document import Document
+    from adlint.document import Comment, Document
 
 _DIRECTIVE = re.compile(
     r"^\s*adlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)\s*$", re.DOTALL
@@ -44,23 +44,31 @@ class Suppression:
         )
 
 
-def _parse_arguments(text: str) -> tuple[frozenset[str], str]:
-    rules_part, _, reason = text.partition("--")
-    rules = frozenset(_RULE_ID.findall(rules_part))
-    return rules or frozenset({ALL}), reason.strip()
+def _directives(document: Document) -> Iterator[tuple[Comment, str, str, int]]:
+    """(comment, action, arguments, where the arguments start in the document) for each
+    directive comment: the one reading of the syntax, for suppressing and for checking."""
+    for comment in document.comments:
+        match = _DIRECTIVE.match(comment.body)
+        if match:
+            yield comment, match.group(1), match.group(2), comment.body_start + match.start(2)
+
+
+def _rule_ids(arguments: str) -> Iterator[re.Match[str]]:
+    """The rule ids of a directive's arguments: what comes before ` -- reason`."""
+    return _RULE_ID.finditer(arguments.partition("--")[0])
+
+
+def _parse_arguments(arguments: str) -> tuple[frozenset[str], str]:
+    rules = frozenset(rule.group() for rule in _rule_ids(arguments))
+    return rules or frozenset({ALL}), arguments.partition("--")[2].strip()
 
 
 def named_rules(document: Document) -> Iterator[tuple[str, str, int, int]]:
     """(directive, rule id, start, end) for every rule id a directive comment names, with
     the id's offsets in the document, so a misspelt id can be pointed at exactly."""
-    for comment in document.comments:
-        match = _DIRECTIVE.match(comment.body)
-        if not match:
-            continue
-        rules_part = match.group(2).partition("--")[0]
-        base = comment.body_start + match.start(2)
-        for rule in _RULE_ID.finditer(rules_part):
-            yield f"adlint-{match.group(1)}", rule.group(), base + rule.start(), base + rule.end()
+    for _, action, arguments, at in _directives(document):
+        for rule in _rule_ids(arguments):
+            yield f"adlint-{action}", rule.group(), at + rule.start(), at + rule.end()
 
 
 def suppressions(document: Document) -> list[Suppression]:
@@ -68,12 +76,8 @@ def suppressions(document: Document) -> list[Suppression]:
     result: list[Suppression] = []
     open_ranges: dict[str, tuple[int, str]] = {}
     last_line = len(document.line_starts) or document.text.count("\n") + 1
-    for comment in document.comments:
-        match = _DIRECTIVE.match(comment.body)
-        if not match:
-            continue
-        action = match.group(1)
-        rules, reason = _parse_arguments(match.group(2))
+    for comment, action, arguments, _ in _directives(document):
+        rules, reason = _parse_arguments(arguments)
         line = document.position(comment.start)[0]
         end_line = document.position(comment.end)[0]
         default_reason = f"adlint-{action} directive"

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,15 +67,6 @@ def render_message(template: str, data: Mapping[str, Any]) -> str:
     except (ValueError, TypeError, IndexError):
         text = template
     return " ".join(text.split())
-
-
-@dataclass
-class FileResult:
-    """What linting one file produced; `document` is dropped once rules have run."""
-
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    urls: tuple[tuple[str, int, int], ...] = ()
 
 
 def read_document(target: Target) -> Document:

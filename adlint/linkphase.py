@@ -22,7 +22,8 @@ from adlint import urls
 from adlint.discover import Target, display_path
 from adlint.engine import lint_document, read_document
 from adlint.kinds import RuleContext
-from adlint.links import LinkOptions, LinkStatus, normalise_url
+from adlint.kinds.reachable import VERDICTS as REPORTABLE
+from adlint.links import VERDICTS, LinkOptions, LinkStatus, normalise_url
 from adlint.outcome import Outcome, utf16_columns, with_extra
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
 from adlint.resultcache import ResultCache, encode_findings, links_key, stored_findings
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:", "about:", "blob:")
 PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")
 INDEX_FILES = ("index.md", "index.html", "_index.md", "README.md")
-PASSING = ("ok", "excluded", "skipped")
-"""Verdicts no `reachable` rule reports."""
+PASSING = tuple(v for v in VERDICTS if v not in REPORTABLE)
+"""Verdicts no `reachable` rule reports (ok, excluded, skipped)."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,9 @@ def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Ite
 
 
 def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...], bool]:
-    """The normalised http(s) URLs the link rules select in this document (in order, repeats
-    kept), and whether it links to local files. Run in the lint pass, while it is parsed."""
+    """The normalised http(s) URLs the link rules select in this document (each once, in the
+    order first met), and whether it links to local files. Run in the lint pass, while it
+    is parsed; the link stage only asks which URLs a file has, not how often."""
     rules = link_rules(policy.rules_for(document.path))
     web: list[str] = []
     local = False
@@ -88,7 +90,7 @@ def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...],
                 web.append(normalised)
         elif is_local(url):
             local = True
-    return tuple(web), local
+    return tuple(dict.fromkeys(web)), local  # rules select an <a> three times
 
 
 def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
@@ -159,7 +161,7 @@ def run_link_phase(
     the cache knows their link findings under the same verdicts (files with local links are
     always parsed: their verdicts depend on the disk, not on the checker).
     """
-    from adlint.links.checker import check_urls  # httpx is imported only when links are checked
+    from adlint.links.checker import check_urls  # loaded by link-checking runs only
 
     index: dict[str, int] = {}
     pending: list[_Waiting] = []

@@ -9,9 +9,8 @@ than a few files' findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from adlint.engine import lint_document, read_target
@@ -54,8 +53,8 @@ class Outcome:
     stats: FileStats | None = None
     """Words and title for the compliance report (None for a path that was not parsed)."""
     web_links: tuple[str, ...] | None = None
-    """With link checking: the normalised http(s) URLs its link rules select, in order, so
-    the link stage needs no second parse. None when not collected."""
+    """With link checking: the normalised http(s) URLs its link rules select (each once), so
+    the link stage need not parse the file again to collect them. None when not collected."""
     local_links: bool = False
     """With link checking: whether it has links to local files (checked on disk)."""
 
@@ -106,8 +105,8 @@ def utf16_columns(
     lines = _split_lines(text, line_starts)
     columns = tuple(
         (
-            utf16_column(lines, finding.line, finding.column),
-            utf16_column(lines, finding.end_line, finding.end_column),
+            _utf16_column(lines, finding.line, finding.column),
+            _utf16_column(lines, finding.end_line, finding.end_column),
         )
         for finding in findings
     )
@@ -121,20 +120,14 @@ def _split_lines(text: str, starts: Sequence[int]) -> tuple[str, ...]:
     return tuple(text[a:b] for a, b in zip(starts, ends, strict=False))
 
 
-def utf16_column(lines: Sequence[str] | None, line: int, column: int) -> int:
+def _utf16_column(lines: Sequence[str], line: int, column: int) -> int:
     """Convert a 1-based code-point column to UTF-16 code units (surrogate pairs count 2)."""
-    if lines is None or line > len(lines):
+    if line > len(lines):
         return column
     prefix = lines[line - 1][: column - 1]
     if prefix.isascii():
         return column
     return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + 1
-
-
-def coalesce(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
-    """Merge consecutive Outcomes of the same path (a file named twice on the command line)."""
-    for _, group in groupby(outcomes, key=lambda o: o.path):
-        yield merge_parts(list(group))
 
 
 def merge_parts(parts: Sequence[Outcome]) -> Outcome:

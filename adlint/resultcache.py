@@ -10,7 +10,8 @@ findings, and lints only the files it has not seen. The key is a digest of
   restored on a fresh CI checkout still hits).
 
 A second kind of entry remembers a file's link findings for one set of link verdicts (see
-linkphase.py), so a warm `--check-links` run parses nothing at all.
+linkphase.py), so a warm `--check-links` run parses only files with local links (the disk,
+not the checker, judges those).
 
 Values are zlib-compressed JSON: a cache file is data, and reading it can never run code
 (unlike pickle or marshal). Rows unused for 30 days are pruned. A cache that cannot be

@@ -194,9 +194,8 @@ class _Decoder:
         for key, line, value in node["k"]:
             if type(key) not in _KEYS or type(line) is not int:
                 raise ValueError("not a stored key")
-            mapping[key] = value if type(value) in _SCALARS else self.node(value)
+            mapping[key] = self.node(value)
             key_lines[key] = line
-        self._count(sum(type(value) in _SCALARS for _, _, value in node["k"]))
         return mapping
 
     def _count(self, nodes: int) -> None:

@@ -82,3 +82,30 @@ def test_schema_lists_exactly_each_kind_options(name):
     assert set(branch["properties"]) - set(RULE_KEYS) == options
     assert set(RULE_KEYS) <= set(branch["properties"])
     assert all(dataclasses.is_dataclass(k) for k in kinds().values())
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "accepted"),
+    [
+        ("concurrency", 0, False),
+        ("concurrency", 1, True),
+        ("per_host", 0, False),
+        ("timeout", 0, False),
+        ("timeout", 0.5, True),
+        ("retries", 0, True),
+        ("max_redirects", 0, True),
+    ],
+)
+def test_schema_and_loader_agree_on_link_limits(key, value, accepted):
+    """An editor validating against the schema must not pass a value the loader refuses."""
+    from adlint.errors import PolicyError
+    from adlint.setting import check_setting
+    from adlint.yamlfile import load_yaml
+
+    schema_ok = not list(VALIDATOR.iter_errors({"links": {key: value}}))
+    try:
+        check_setting("links", load_yaml(f"{key}: {value}\n"), path="x.yaml", line=1, base=ROOT)
+        loader_ok = True
+    except PolicyError:
+        loader_ok = False
+    assert schema_ok == loader_ok == accepted

@@ -28,12 +28,13 @@ from adlint.commands.common import (
     use_color,
 )
 from adlint.errors import PolicyError
+from adlint.formats import FORMATS as WRITERS
 from adlint.formats import RunInfo, Tally, Writer, writer_for
 from adlint.formats.summary import SummaryWriter
 from adlint.formats.text import TextWriter
 
-FORMATS = ("auto", "text", "json", "sarif", "github")
-_FORMAT_PREFIX = re.compile(r"^(text|json|sarif|github):(.+)$")
+FORMATS = ("auto", *WRITERS)
+_FORMAT_PREFIX = re.compile(rf"^({'|'.join(WRITERS)}):(.+)$")
 
 
 NAME = "check"
@@ -75,7 +76,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         dest="extra_outputs",
         action="append",
         metavar="FORMAT:FILE",
-        help="also write FORMAT (text, json, sarif, github) to FILE (repeatable)",
+        help=f"also write FORMAT ({', '.join(WRITERS)}) to FILE (repeatable)",
     )
     output.add_argument(
         "--fix",

@@ -163,9 +163,7 @@ def cache_directory(args: argparse.Namespace) -> Path | None:
 
 def selected_rules(policy: Policy, args: argparse.Namespace) -> set[str]:
     """Rule ids to run after --select / --ignore; unknown ids are a usage error."""
-    known = {rule.id for rule in policy.rules}
-    if policy.raw is not None:
-        known |= set(policy.raw.rules)
+    known = set(policy.rule_ids)
     select, ignore = _split(getattr(args, "select", [])), _split(getattr(args, "ignore", []))
     for rule_id in sorted((select | ignore) - known):
         raise PolicyError(f'unknown rule "{rule_id}" (see `adlint rules`)', key="--select/--ignore")
@@ -246,7 +244,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
             if links is None:
                 yield from (outcome for _, outcome, _ in linted)
             else:
-                yield from run_link_phase(list(linted), restricted, links, cache)
+                yield from run_link_phase(linted, restricted, links, cache)
         finally:
             if cache is not None:
                 cache.close()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from adlint.errors import PolicyError
 from adlint.linkphase import LinkSettings
-from adlint.links import LinkOptions, parse_accept
+from adlint.links import LinkOptions, default_cache_path, parse_accept
 from adlint.setting import check_link_pattern, parse_duration
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     if args.cache_max_age is not None:
         fields["cache_max_age"] = args.cache_max_age
     if getattr(args, "cache_dir", None):
-        fields["cache_path"] = args.cache_dir.resolve() / "links.sqlite"
+        fields["cache_path"] = default_cache_path(args.cache_dir.resolve())
     if args.cache_path:
         fields["cache_path"] = args.cache_path.resolve()
     if args.accept:

@@ -19,11 +19,13 @@ from adlint import __version__
 from adlint.commands import COMMANDS
 from adlint.commands.check import write_output
 from adlint.errors import PolicyError
+from adlint.finding import Severity
+from adlint.formats import sarif
 from adlint.formats.json import defuse_legacy_commands
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-_LEVELS = {"note": "info", "warning": "warning", "error": "error"}
-"""SARIF level -> adlint severity."""
+_SEVERITIES = {level: severity for severity, level in sarif.LEVELS.items()}
+"""SARIF level -> adlint severity: the inverse of the writer's table (this module is loaded
+by `adlint merge` only, so the SARIF writer costs no other command's start-up)."""
 
 
 NAME = "merge"
@@ -83,8 +85,6 @@ def merge_sarif(documents: list[dict[str, Any]]) -> dict[str, Any]:
     """One run, equal to the SARIF of a single run over all the shards' files: results in
     path, line, column, rule order, at most MAX_RESULTS of them (the most severe), rules
     de-duplicated by id and every ruleIndex recomputed."""
-    from adlint.formats.sarif import MAX_RESULTS, note_dropped
-
     runs = [run for d in documents for run in d["runs"]]
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -96,15 +96,15 @@ def merge_sarif(documents: list[dict[str, Any]]) -> dict[str, Any]:
     # Shards split the files, so a stable sort by position keeps each file's own order.
     results = sorted((r for run in runs for r in run.get("results", [])), key=_position)
     seen = len(results) + sum(run.get("properties", {}).get("droppedResults", 0) for run in runs)
-    if len(results) > MAX_RESULTS:
+    if len(results) > sarif.MAX_RESULTS:
         # Each shard kept its most severe results, so the run's most severe are among them.
         ranked = sorted(range(len(results)), key=lambda i: (-_rank(results[i]), i))
-        results = [results[i] for i in sorted(ranked[:MAX_RESULTS])]
+        results = [results[i] for i in sorted(ranked[: sarif.MAX_RESULTS])]
     merged = {**runs[0], "results": [{**r, "ruleIndex": index[r["ruleId"]]} for r in results]}
     merged["tool"] = {"driver": {**runs[0]["tool"]["driver"], "rules": rules}}
     merged["invocations"] = [{"executionSuccessful": True}]
     merged.pop("properties", None)
-    note_dropped(merged, seen - len(results), MAX_RESULTS)
+    sarif.note_dropped(merged, seen - len(results), sarif.MAX_RESULTS)
     return {**documents[0], "runs": [merged]}
 
 
@@ -118,7 +118,12 @@ def _position(result: dict[str, Any]) -> tuple[str, int, int, str]:
 
 
 def _rank(result: dict[str, Any]) -> int:
-    return SEVERITY_RANK[_LEVELS.get(result.get("level", "warning"), "warning")]
+    return _severity(result).rank
+
+
+def _severity(result: dict[str, Any]) -> Severity:
+    """A SARIF result's adlint severity (SARIF's default level is `warning`)."""
+    return _SEVERITIES.get(result.get("level", "warning"), Severity.WARNING)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,24 +131,26 @@ def run(args: argparse.Namespace) -> int:
     kinds = {"runs" in d for d in documents}
     if len(kinds) > 1:
         raise PolicyError("cannot merge JSON and SARIF reports together", key="files")
-    sarif = kinds == {True}
+    is_sarif = kinds == {True}
     try:
-        merged = merge_sarif(documents) if sarif else merge_json(documents)
+        merged = merge_sarif(documents) if is_sarif else merge_json(documents)
     except (KeyError, IndexError, TypeError, AttributeError):
         raise PolicyError(
-            f"not an adlint {'SARIF' if sarif else 'JSON'} report", key="files"
+            f"not an adlint {'SARIF' if is_sarif else 'JSON'} report", key="files"
         ) from None
     serialised = json.dumps(merged, indent=2, ensure_ascii=False)
     write_output(defuse_legacy_commands(serialised) + "\n", args.output)
     if not args.fail_on:
         return 0
-    threshold = SEVERITY_RANK[args.fail_on]
-    if sarif:
-        severities = [
-            _LEVELS.get(r.get("level", "warning"), "warning")
-            for r in merged["runs"][0]["results"]
-            if not r.get("suppressions")
-        ]
+    threshold = Severity(args.fail_on)
+    if is_sarif:
+        results = merged["runs"][0]["results"]
+        severities = [_severity(r) for r in results if not r.get("suppressions")]
     else:
-        severities = [f["severity"] for f in merged["findings"] if "suppressed" not in f]
-    return 1 if any(SEVERITY_RANK[s] >= threshold for s in severities) else 0
+        try:
+            severities = [
+                Severity(f["severity"]) for f in merged["findings"] if "suppressed" not in f
+            ]
+        except ValueError as error:
+            raise PolicyError(f"not an adlint JSON report: {error}", key="files") from None
+    return 1 if any(s >= threshold for s in severities) else 0

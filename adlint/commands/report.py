@@ -21,6 +21,7 @@ import argparse
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adlint import __version__
 from adlint.commands import COMMANDS
@@ -35,6 +36,9 @@ from adlint.commands.linkargs import link_settings
 from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.report import DEFAULT_TOP
+
+if TYPE_CHECKING:
+    from adlint.report.model import Report
 
 FORMATS = ("html", "markdown", "json")
 SUFFIX_FORMATS = {
@@ -102,8 +106,8 @@ def resolve_format(name: str | None, output: Path | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from adlint.outcome import FileStats
     from adlint.report.aggregate import Aggregator  # loaded by this command only
-    from adlint.report.model import FileStats
 
     format_name = resolve_format(args.format, args.output)
     if args.top < 0:
@@ -138,7 +142,7 @@ def generated_at() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render(format_name: str, report: Report) -> str:  # noqa: F821 (TYPE_CHECKING import)
+def render(format_name: str, report: Report) -> str:
     from adlint.report import html, json, markdown
 
     renderers = {"html": html.render, "markdown": markdown.render, "json": json.render}

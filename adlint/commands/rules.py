@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.rule:
         rule = next((r for r in policy.rules if r.id == args.rule), None)
         if rule is None:
-            state = "disabled" if policy.raw and args.rule in policy.raw.rules else "unknown"
+            state = "disabled" if args.rule in policy.rule_ids else "unknown"
             raise PolicyError(f'{state} rule "{args.rule}" (see `adlint rules`)', key="rule")
         print(explain(rule))
         return 0
@@ -79,7 +79,7 @@ def explain(rule: Rule) -> str:
     for title, text in (("Why", rule.description), ("Fix", rule.help), ("Docs", rule.docs)):
         if text:
             lines.append(f"{title}: {' '.join(text.split())}")
-    import yaml  # loaded by `adlint rules --show` only
+    import yaml  # loaded by `adlint rules RULE` only
 
     definition = yaml.safe_dump(
         {rule.id: _plain(rule.definition)}, sort_keys=False, allow_unicode=True, width=100

@@ -31,6 +31,9 @@ class FixResult:
     fixed: str = ""
     applied: list[Edit] = field(default_factory=list)
     skipped: list[tuple[Finding, str]] = field(default_factory=list)
+    bom: bytes = b""
+    encoding: str = "utf-8"
+    """The file's BOM and encoding, kept to write it back the way it was read."""
 
     @property
     def changed(self) -> bool:
@@ -85,7 +88,8 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
     document = parse_text(target.display, text, outline=True)
     rules = {rule.id: rule for rule in policy.rules_for(document.path)}
     findings = lint_document(document, rules.values(), policy)
-    result = FixResult(target.display, text)
+    bom, encoding = file_encoding(data)
+    result = FixResult(target.display, text, bom=bom, encoding=encoding)
     edits: list[Edit] = []
     inserted: set[str] = set()
     for finding in findings:
@@ -111,9 +115,7 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
 
 def write(target: Target, result: FixResult) -> None:
     """Replace the file atomically (temp file in the same directory, then rename)."""
-    data = read_article_bytes(target.path)
-    bom, encoding = file_encoding(data)
-    payload = bom + result.fixed.encode(encoding)
+    payload = result.bom + result.fixed.encode(result.encoding)
     mode = target.path.stat().st_mode
     handle, temporary = tempfile.mkstemp(dir=target.path.parent, prefix=".adlint-fix-")
     try:

@@ -120,18 +120,17 @@ class Writer(Protocol):
 WriterFactory = Callable[[TextIO], Writer]
 
 
-FORMATS: dict[str, tuple[str, str]] = {
-    "text": ("text", "TextWriter"),
-    "json": ("json", "JsonWriter"),
-    "sarif": ("sarif", "SarifWriter"),
-    "github": ("github", "GithubWriter"),
+FORMATS: dict[str, str] = {
+    "text": "TextWriter",
+    "json": "JsonWriter",
+    "sarif": "SarifWriter",
+    "github": "GithubWriter",
 }
-"""Format name -> (module in adlint/formats/, writer class)."""
+"""Format name -> its writer class, in the module of the same name in adlint/formats/."""
 
 
 def writer_for(name: str) -> WriterFactory:
     """The writer class of format `name`, importing only its module: most runs use one
     format, and the others (SARIF's tables, say) are start-up time for nothing."""
-    module, cls = FORMATS[name]
-    factory: WriterFactory = getattr(import_module(f"adlint.formats.{module}"), cls)
+    factory: WriterFactory = getattr(import_module(f"adlint.formats.{name}"), FORMATS[name])
     return factory

@@ -142,6 +142,6 @@ def default_cache_dir() -> Path:
     return base / "adlint"
 
 
-def default_cache_path() -> Path:
-    """The link cache file in the cache directory."""
-    return default_cache_dir() / "links.sqlite"
+def default_cache_path(directory: Path | None = None) -> Path:
+    """The link cache file in `directory` (default: the cache directory)."""
+    return (directory or default_cache_dir()) / "links.sqlite"

@@ -12,7 +12,7 @@ from adlint.cli import main
 from adlint.discover import Target
 from adlint.formats import RunInfo, Tally
 from adlint.formats.sarif import SarifWriter
-from adlint.outcome import Outcome, coalesce, lint_outcome
+from adlint.outcome import Outcome, lint_outcome, merge_parts
 from adlint.policy import load_default_policy
 
 POLICY = load_default_policy()
@@ -52,7 +52,7 @@ def test_a_file_named_twice_interleaves_like_one_sorted_list(tmp_path, monkeypat
 
 def test_coalesced_fingerprints_count_occurrences_across_both_copies(tmp_path: Path):
     once = outcome_of(tmp_path, "post.md", deal(1))
-    [merged] = coalesce([once, once])
+    merged = merge_parts([once, once])
     assert merged.targets == 2
     assert len(set(merged.fingerprints)) == len(merged.fingerprints) == 2 * len(once.findings)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from adlint.pathmatch import matches_any
@@ -25,6 +25,9 @@ class Target:
 
     path: Path
     display: str
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    """The article itself when it came on standard input (`adlint check -`); `path` then
+    only places it (per-path rules, relative local links) and need not exist."""
 
 
 def display_path(path: Path) -> str:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are reported, not parsed: articles are kilobytes, and memory must stay flat."""
+_TOO_LARGE = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
 MAX_SNIPPET = 200
 GAVE_UP = "gave_up"
 """Hit data key of a rule that could not finish a file; its reason becomes the message."""
@@ -83,7 +84,7 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
 
     data = None
     try:
-        data = read_article_bytes(target.path)
+        data = target_bytes(target)
         return parse_bytes(target.display, data), data
     except FileNotFoundError:
         return _problem_document(target.display, "file not found"), None
@@ -97,6 +98,18 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
         return _problem_document(target.display, error.reason), data
     except RecursionError:
         return _problem_document(target.display, "document is nested too deeply to parse"), data
+
+
+def target_bytes(target: Target) -> bytes:
+    """The article's bytes: those given with the target (standard input), else the file's.
+
+    Both are held to MAX_FILE_BYTES, so a huge pipe is reported like a huge file.
+    """
+    if target.data is None:
+        return read_article_bytes(target.path)
+    if len(target.data) > MAX_FILE_BYTES:
+        raise ParseError(_TOO_LARGE)
+    return target.data
 
 
 def read_article_bytes(path: Path) -> bytes:
@@ -113,14 +126,14 @@ def read_article_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ParseError("not a regular file (a FIFO, socket or device); not read")
         if info.st_size > MAX_FILE_BYTES:
-            raise ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            raise ParseError(_TOO_LARGE)
         # Ask for the size fstat gave (a 64 MB request costs its buffer on every file), then
         # for whatever the file grew by since, still bounded by the cap.
         data = stream.read(info.st_size + 1)
         if len(data) > info.st_size:
             data += stream.read(MAX_FILE_BYTES + 1 - len(data))
     if len(data) > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise ParseError(_TOO_LARGE)
     return data
 
 

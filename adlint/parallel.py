@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adlint.discover import Target
-from adlint.engine import read_article_bytes
+from adlint.engine import target_bytes
 from adlint.errors import ParseError
 from adlint.outcome import Outcome, lint_file
 from adlint.resultcache import ResultCache, encode_outcome, file_key, stored_outcome
@@ -140,7 +140,7 @@ def _cached(
     keys: list[bytes | None] = []
     for target in chunk:
         try:
-            data = read_article_bytes(target.path)
+            data = target_bytes(target)
         except (OSError, ParseError):
             keys.append(None)  # unreadable now: the worker reports why
         else:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from adlint.commands.linkargs import add_link_arguments, link_settings, whole_number
 from adlint.config import load_config
-from adlint.discover import DEFAULT_EXTENSIONS, Target, discover
+from adlint.discover import DEFAULT_EXTENSIONS, Target, discover, display_path
+from adlint.engine import MAX_FILE_BYTES
 from adlint.errors import PolicyError
 from adlint.finding import Finding, Severity
 from adlint.linkphase import run_link_phase
@@ -63,7 +64,13 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="*",
         default=["."],
         metavar="PATH",
-        help="files and directories to lint (default: .)",
+        help="files and directories to lint (default: .); - reads one article from standard input",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with PATH -: the path the article on standard input is reported and "
+        "linted as (per-path rules, Markdown or HTML, relative links)",
     )
     group = parser.add_argument_group("selection")
     group.add_argument(
@@ -133,6 +140,8 @@ def config_start(args: argparse.Namespace) -> Path:
     and yamllint use the configuration nearest to the files they lint.
     """
     paths = getattr(args, "paths", None) or []
+    if paths == [STDIN]:
+        paths = [getattr(args, "stdin_filename", None) or "."]
     if paths:
         first = Path(paths[0])
         directory = first if first.is_dir() else first.parent
@@ -234,12 +243,14 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
         cache_settings=settings_digest(policy.sources, chosen) if cache is not None else None,
         cache_dir=directory if cache is not None else None,
     )
-    jobs = getattr(args, "jobs", None) or default_jobs()
+    # one article from a pipe: starting workers would cost more than linting it
+    jobs = 1 if reads_stdin(args) else getattr(args, "jobs", None) or default_jobs()
+    ordered = targets if reads_stdin(args) else lambda: in_path_order(targets())
 
     def outcomes() -> Iterator[Outcome]:
         try:
             linted = _coalesced(
-                lint_parallel(in_path_order(targets()), restricted, inputs, _restrict, jobs, cache)
+                lint_parallel(ordered(), restricted, inputs, _restrict, jobs, cache)
             )
             if links is None:
                 yield from (outcome for _, outcome, _ in linted)
@@ -304,6 +315,8 @@ def _target_finder(
     )
     exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
     shard = _shard(args)
+    if reads_stdin(args) or getattr(args, "stdin_filename", None) is not None:
+        return _stdin_finder(args)
     warned: set[str] = set()
 
     def empty(path: str) -> None:
@@ -316,6 +329,50 @@ def _target_finder(
         return (t for t in found if in_shard(t.display, shard))
 
     return targets
+
+
+STDIN = "-"
+"""The PATH that stands for standard input, as in ruff, ESLint and Vale."""
+
+
+def reads_stdin(args: argparse.Namespace) -> bool:
+    return STDIN in (getattr(args, "paths", None) or ())
+
+
+def _stdin_finder(args: argparse.Namespace) -> Callable[[], Iterator[Target]]:
+    """The one target a `-` PATH stands for, read from standard input at the first call.
+
+    The piped article is always linted: `exclude_paths` and `--shard` choose among files on
+    disk, and an editor piping the buffer it shows wants its findings (ruff does the same).
+    """
+    name = getattr(args, "stdin_filename", None)
+    if not reads_stdin(args):
+        raise PolicyError(
+            "--stdin-filename names the article read from standard input: pass - as the PATH"
+        )
+    if len(args.paths) > 1:
+        raise PolicyError("- (standard input) cannot be combined with other paths", key="PATH")
+    if getattr(args, "fix", False):
+        raise PolicyError("use `adlint fix -` to fix standard input", key="--fix")
+    read: list[Target] = []
+
+    def targets() -> Iterator[Target]:
+        if not read:
+            path = Path(name) if name else Path(STDIN)
+            read.append(Target(path, display_path(path) if name else STDIN, _read_stdin()))
+        yield from read
+
+    return targets
+
+
+def _read_stdin() -> bytes:
+    """At most one byte more than an article may have (the engine reports it as too large)."""
+    if sys.stdin is None:
+        raise PolicyError("standard input is closed", key="PATH")
+    try:
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise PolicyError(f"cannot read standard input: {error.strerror}", key="PATH") from None
 
 
 def _nothing_under(path: str, extensions: Iterable[str], exclude: Iterable[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from adlint.commands import COMMANDS, check
 from adlint.commands.common import (
@@ -11,8 +12,12 @@ from adlint.commands.common import (
     add_policy_arguments,
     fix_targets,
     load_policy_from_args,
+    reads_stdin,
 )
 from adlint.formats import printable
+
+if TYPE_CHECKING:
+    from adlint.fix.apply import FixResult
 
 NAME = "fix"
 HELP = COMMANDS[NAME]
@@ -41,6 +46,8 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
     files = edits = 0
     for target, restricted in fix_targets(args, policy):
         result = plan(target, restricted)
+        if target.data is not None:
+            _print_fixed(target.data, result, diff=diff)
         if result is None:
             continue
         for finding, reason in result.skipped:
@@ -53,11 +60,25 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
             continue
         files += 1
         edits += len(result.applied)
+        if target.data is not None:
+            continue  # printed above
         if diff:
             sys.stdout.write(result.diff())
         else:
             write(target, result)
     return files, edits
+
+
+def _print_fixed(data: bytes, result: FixResult | None, *, diff: bool) -> None:
+    """Standard input's fixed article goes to standard output, whole, in its own encoding
+    (what an editor's "fix on save" replaces its buffer with); unchanged when nothing could
+    be fixed. With --diff, only the diff."""
+    if diff:
+        sys.stdout.write(result.diff() if result is not None else "")
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(result.payload() if result is not None else data)
+    sys.stdout.buffer.flush()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
     if args.diff:
         return 1 if edits else 0
+    if reads_stdin(args):
+        return 0  # the input is consumed; `adlint check -` reports what remains
     defaults = {
         "format": "text",
         "output": None,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adlint.engine import lint_document, read_article_bytes
+from adlint.engine import lint_document, target_bytes
 from adlint.errors import ParseError
 from adlint.fix.actions import FixAction, parse_fix
 from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
@@ -38,6 +38,10 @@ class FixResult:
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
+
+    def payload(self) -> bytes:
+        """The fixed article as bytes, with the BOM and encoding it was read with."""
+        return self.bom + self.fixed.encode(self.encoding)
 
     def diff(self) -> str:
         lines = difflib.unified_diff(
@@ -79,7 +83,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 def plan(target: Target, policy: Policy) -> FixResult | None:
     """Compute the fixes for one file; None when it cannot be fixed safely (e.g. bad UTF-8)."""
     try:
-        data = read_article_bytes(target.path)
+        data = target_bytes(target)
         text, problem = decode(data)
     except (OSError, ValueError, ParseError):
         return None
@@ -115,7 +119,7 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
 
 def write(target: Target, result: FixResult) -> None:
     """Replace the file atomically (temp file in the same directory, then rename)."""
-    payload = result.bom + result.fixed.encode(result.encoding)
+    payload = result.payload()
     mode = target.path.stat().st_mode
     handle, temporary = tempfile.mkstemp(dir=target.path.parent, prefix=".adlint-fix-")
     try:

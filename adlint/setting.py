@@ -22,7 +22,9 @@ from adlint.pattern import UnsafePattern, compile_pattern
 
 FAIL_ON = ("error", "warning", "info")
 _EXTENSION = re.compile(r"^\.?\w[\w.+-]*$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw]?)")
+"""Matched against the stripped text: spaces on both sides of an optional part backtrack
+quadratically over a long run of them."""
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 LINK_KEYS: dict[str, str] = {
@@ -131,7 +133,7 @@ def check_setting(key: str, value: Any, *, path: str, line: int, base: Path) -> 
 
 def parse_duration(text: str) -> float:
     """Seconds from "3600", "90m", "1d"."""
-    match = _DURATION.match(str(text))
+    match = _DURATION.fullmatch(str(text).strip())
     if not match:
         raise ValueError(f"not a duration: {text!r} (use e.g. 3600, 90m, 1d)")
     return float(match.group(1)) * _UNITS[match.group(2)]

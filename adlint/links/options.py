@@ -109,7 +109,8 @@ class LinkStatus:
     cached: bool = False
 
 
-_CODE_RANGE = re.compile(r"^\s*(\d{3})\s*(?:(?:\.\.=?|-)\s*(\d{3}))?\s*$")
+_CODE_RANGE = re.compile(r"(\d{3})(?:\s*(?:\.\.=?|-)\s*(\d{3}))?")
+"""Matched against the stripped item, so no run of spaces can be tried two ways."""
 
 
 def parse_accept(text: str) -> frozenset[int]:
@@ -118,7 +119,7 @@ def parse_accept(text: str) -> frozenset[int]:
     for item in text.split(","):
         if not item.strip():
             continue
-        match = _CODE_RANGE.match(item)
+        match = _CODE_RANGE.fullmatch(item.strip())
         if not match:
             raise ValueError(f"not a status code or range: {item.strip()!r}")
         low = int(match.group(1))

@@ -101,3 +101,22 @@ def test_without_a_policy_behind_it_the_kind_says_nothing():
     text = "<!-- adlint-disable tracking-pixl -->\n"
     assert unknown(text, Policy(rules=[rule])) != []  # its own id is known, others not
     assert [f for f in lint_text(text, Policy(rules=[])) if f.rule == RULE] == []
+
+
+def test_a_directive_may_spread_its_ids_and_reason_over_lines():
+    text = (
+        "Text.\n"
+        "<!-- adlint-disable-next-line\n"
+        "     tracking-pixel,\n"
+        "     tracking-pixl -- consented\n"
+        "     analytics -->\n"
+        '<img src="https://t.example/p.gif" width="1" height="1">\n'
+    )
+    # the misspelt id on line 4, after five spaces
+    assert [row[:4] for row in unknown(text)] == [(4, 6, 4, 19)]
+    [pixel] = [f for f in lint_text(text, POLICY) if f.rule == "tracking-pixel"]
+    assert (pixel.line, pixel.suppressed) == (6, "consented analytics")
+    # "next line" is the one after the comment's end (line 6): one line lower is not covered
+    shifted = text.replace("<img", "x\n<img")
+    [pixel] = [f for f in lint_text(shifted, POLICY) if f.rule == "tracking-pixel"]
+    assert (pixel.line, pixel.suppressed) == (7, None)

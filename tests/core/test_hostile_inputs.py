@@ -310,3 +310,27 @@ def test_a_fifo_named_on_the_command_line_does_not_block(tmp_path: Path, capsys)
     report = run_check(tmp_path, "ok.md", (tmp_path / "ok.md").read_bytes(), "pipe.md")
     assert [f["path"] for f in by_rule(report, "parse-error")] == ["pipe.md"]
     assert [f["path"] for f in by_rule(report, "affiliate-link")] == ["ok.md"]
+
+
+def test_constructs_that_made_patterns_backtrack_are_linear(tmp_path: Path) -> None:
+    """Each of these took seconds to minutes when a regex read it (quadratic backtracking
+    over a long run of spaces or letters); now the run ends and every finding is still in
+    place. The subprocess timeout only detects a hang."""
+    spaces = " " * 200_000
+    page = (
+        f"<!-- adlint-disable-line{spaces}tracking-pixl{spaces}-->\n"
+        f'<img src="https://t.example/a.gif" width="1{spaces}x" height="1">\n'
+        f'<img src="https://t.example/b.gif" style="{"a" * 200_000}">\n'
+        f'<img src="https://t.example/c.gif" style="{"a-" * 100_000};/**/display : none">\n'
+        + "<title>"
+        * 9_000
+    )
+    report = run_check(tmp_path, "slow.html", page.encode())
+    [unknown] = by_rule(report, "directive-unknown-rule")
+    start = len("<!-- adlint-disable-line") + len(spaces) + 1
+    assert (unknown["line"], unknown["column"]) == (1, start)
+    assert unknown["end_column"] == start + len("tracking-pixl")
+    # a 1 px wide image is no pixel when its width is no number; a comment hides nothing
+    [pixel] = by_rule(report, "tracking-pixel")
+    assert (pixel["line"], pixel["data"]["url"]) == (4, "https://t.example/c.gif")
+    assert "display:none" in pixel["message"]

@@ -151,3 +151,27 @@ def test_unsafe_link_exclude_patterns_are_refused(tmp_path: Path) -> None:
 def test_compile_pattern_refuses_what_it_can_see() -> None:
     with pytest.raises(UnsafePattern):
         compile_pattern("([a-z]+)*$")
+
+
+def test_globs_that_made_one_regex_backtrack_exponentially(tmp_path: Path) -> None:
+    """`*a*a*a*a*a*a*a*b` took 10 s on a 60-letter name as one regex, and grows
+    exponentially; each glob below would stall the run for hours on these paths. The
+    subprocess timeout only detects a hang."""
+    name = "a" * 200 + ".md"
+    deep = Path(*["a"] * 60, "c.md")
+    for path in (tmp_path / name, tmp_path / deep):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("[deal](https://www.amazon.com/dp/B01?tag=mine-20)\n")
+    (tmp_path / ".adlint.yaml").write_text(
+        "exclude_paths: ['*a*a*a*a*a*a*a*a*a*a*b', '**/**/**/**/**/**/x']\n"
+        "overrides:\n"
+        "  - paths: ['**/a/**/a/**/a/**/a/**/a/**/b', '*a*a*a*a*a*a*a*a*a*a*.md']\n"
+        "    rules: {affiliate-disclosure-missing: false}\n"
+    )
+    result = adlint(tmp_path, "check", ".", "-j1", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    # neither file is excluded; the override's second glob matches the long name only
+    disclosure = [f["path"] for f in findings if f["rule"] == "affiliate-disclosure-missing"]
+    assert disclosure == [deep.as_posix()]
+    assert sorted({f["path"] for f in findings}) == sorted([name, deep.as_posix()])

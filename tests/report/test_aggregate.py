@@ -309,3 +309,17 @@ def test_lint_text_findings_aggregate_like_the_command(rules: list[Rule]) -> Non
     report = report_of(rules, (FileStats("article.md", 3), found))
     assert [(a.affiliate_id, a.links) for a in report.affiliate_ids] == [("abc-20", 1)]
     assert [g.path for g in report.disclosure] == ["article.md"]
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("<TITLE lang=en>Upper &lt;case&gt;</Title >", "Upper <case>"),
+        ("<titles>not this</titles><title>This</title>", "This"),
+        ("<title>never closed" + "<title>" * 9_000, ""),  # quadratic for the old regex
+        ("<title><b>raw</b> text</title>", "<b>raw</b> text"),  # RCDATA: tags are text
+    ],
+)
+def test_html_title_is_the_first_title_element(head: str, title: str) -> None:
+    document = parse_text("a.html", f"<html><head>{head}</head><body>x</body></html>")
+    assert file_stats(document).title == title

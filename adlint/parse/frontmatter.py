@@ -18,6 +18,8 @@ _CLOSING = re.compile(r"(?:\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?=\r\n|\r|\n|\Z)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 MAX_FRONT_MATTER = 256 * 1024
 """Front matter larger than this is not parsed: no article needs it, and YAML is slow."""
+MAX_NODES = 100_000
+"""Front matter standing for more values than this (through aliases) is not used."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,32 @@ def split_front_matter(text: str) -> FrontMatter:
         data = {}
     if not isinstance(data, dict):
         return FrontMatter({}, body_start, "front matter is not a mapping", 0)
+    if _expands_beyond(data, MAX_NODES):
+        reason = f"front matter aliases expand to more than {MAX_NODES:,} nodes; not used"
+        return FrontMatter({}, body_start, reason, 0)
     return FrontMatter({str(k): v for k, v in data.items()}, body_start)
+
+
+def _expands_beyond(data: Any, budget: int) -> bool:
+    """Whether walking the value visits more than `budget` nodes.
+
+    YAML aliases share one object, so a few hundred bytes (`&a [x,x,...]`, `&b [*a,*a,...]`,
+    nine deep) load at once but stand for 9^9 items: the first consumer that walks or
+    prints them (`str(title)` for the report, evidence search) would never finish. Counting
+    stops at the budget, so this check is bounded whatever the input.
+    """
+    stack = [data]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > budget:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def blank_front_matter(text: str, body_start: int) -> str:

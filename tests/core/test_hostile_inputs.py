@@ -334,3 +334,30 @@ def test_constructs_that_made_patterns_backtrack_are_linear(tmp_path: Path) -> N
     [pixel] = by_rule(report, "tracking-pixel")
     assert (pixel["line"], pixel["data"]["url"]) == (4, "https://t.example/c.gif")
     assert "display:none" in pixel["message"]
+
+
+def test_front_matter_alias_bomb_is_reported_not_expanded(tmp_path: Path) -> None:
+    """Nine levels of nine aliases: 600 bytes that stand for 9^9 values. `str()` of one
+    (the report's title, the disclosure rule's front-matter evidence) never finished."""
+    lines = ["---", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    lines += ["title: *a8", "disclosure: *a8", "---", f"Buy [it]({AMAZON.format(1)})."]
+    data = ("\n".join(lines) + "\n").encode()
+    report = run_check(tmp_path, "bomb.md", data)
+    [problem] = by_rule(report, "parse-error")
+    assert (problem["line"], problem["column"]) == (1, 1)
+    assert "aliases expand to more than 100,000 nodes" in problem["message"]
+    # the body is still linted, at its place after the 13 front-matter lines
+    [link] = by_rule(report, "affiliate-link")
+    assert (link["line"], link["column"]) == (14, 10)
+    assert by_rule(report, "affiliate-disclosure-missing")  # the bomb is no evidence
+    result = subprocess.run(
+        [sys.executable, "-m", "adlint", "report", "bomb.md", "-o", "report.json", "-j1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    assert json.loads((tmp_path / "report.json").read_text())["summary"]["files"] == 1

@@ -65,8 +65,9 @@ def _rule_ids(arguments: str) -> Iterator[re.Match[str]]:
 
 
 def _parse_arguments(arguments: str) -> tuple[frozenset[str], str]:
-    rules = frozenset(rule.group() for rule in _rule_ids(arguments))
-    return rules or frozenset({ALL}), " ".join(arguments.partition("--")[2].split())
+    ids, _, reason = arguments.partition("--")
+    rules = frozenset(rule.group() for rule in _RULE_ID.finditer(ids))
+    return rules or frozenset({ALL}), " ".join(reason.split())
 
 
 def named_rules(document: Document) -> Iterator[tuple[str, str, int, int]]:
@@ -74,7 +75,8 @@ def named_rules(document: Document) -> Iterator[tuple[str, str, int, int]]:
     the id's offsets in the document, so a misspelt id can be pointed at exactly."""
     for _, action, arguments, at in _directives(document):
         for rule in _rule_ids(arguments):
-            yield f"adlint-{action}", rule.group(), at + rule.start(), at + rule.end()
+            if rule.group() != ALL:  # `*` spells out "every rule"
+                yield f"adlint-{action}", rule.group(), at + rule.start(), at + rule.end()
 
 
 def suppressions(document: Document) -> list[Suppression]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -24,7 +24,7 @@ from adlint.engine import lint_document, read_document
 from adlint.kinds import RuleContext
 from adlint.kinds.reachable import VERDICTS as REPORTABLE
 from adlint.links import VERDICTS, LinkOptions, LinkStatus, normalise_url
-from adlint.outcome import Outcome, utf16_columns, with_extra
+from adlint.outcome import Columns, Outcome, utf16_columns, with_extra
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
 from adlint.resultcache import ResultCache, encode_findings, links_key, stored_findings
 
@@ -69,12 +69,16 @@ def is_local(url: str) -> bool:
 def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Iterator[str]:
     context = RuleContext(document, policy.sites, policy.catalogue)
     for rule in rules:
+        select = rule.kind.select
         try:
-            for element, _ in context.selected(rule.kind.select):
+            for element, _ in context.selected(select):
                 if element.url:
                     yield element.url
         except PatternTimeout:
-            continue  # the lint pass reports the timeout for this rule and file
+            # The rule's pattern ran out of time: check every URL it could select. It reports
+            # only failing verdicts, and judging one runs its selector again, which then
+            # reports that the rule gave up on the file (never silently).
+            yield from (element.url for element in document.candidates(select.tags) if element.url)
 
 
 def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...], bool]:
@@ -230,7 +234,7 @@ class _Judge:
             self.cache.add(key, [encode_findings(extra), columns])
         return _completed(outcome, extra, columns)
 
-    def _findings(self, target: Target) -> tuple[list[Finding], list[list[int]] | None]:
+    def _findings(self, target: Target) -> tuple[list[Finding], Columns | None]:
         document = read_document(target)
         rules = link_rules(self.policy.rules_for(document.path))
         statuses = document_statuses(
@@ -239,24 +243,19 @@ class _Judge:
         if all(s.verdict in PASSING for s in statuses.values()):
             return [], None
         findings = lint_document(document, rules, self.policy, statuses)
-        columns = utf16_columns(document.text, document.line_starts, findings)
-        return findings, [list(pair) for pair in columns] if columns is not None else None
+        return findings, utf16_columns(document.text, document.line_starts, findings)
 
 
-def _completed(
-    outcome: Outcome, extra: list[Finding], columns: Sequence[Sequence[int]] | None
-) -> Outcome:
+def _completed(outcome: Outcome, extra: list[Finding], columns: Columns | None) -> Outcome:
     """The Outcome with its link findings; a file named twice gets them twice, as its own."""
-    copies = outcome.targets or 1
-    pairs = tuple((a, b) for a, b in columns) * copies if columns is not None else None
-    return with_extra(outcome, extra * copies, pairs)
+    copies = outcome.targets
+    return with_extra(outcome, extra * copies, columns * copies if columns is not None else None)
+
+
+_VERDICT_FIELDS = tuple(f.name for f in fields(LinkStatus) if f.name != "cached")
+"""What the reachable rules may read from a verdict: every field but where it came from."""
 
 
 def _verdicts(statuses: Iterable[LinkStatus]) -> str:
-    """What the reachable rules read from the verdicts of a file's failing links."""
-    return json.dumps(
-        [
-            [s.url, s.verdict, s.status, s.reason, s.final_url, list(s.chain), s.attempts]
-            for s in statuses
-        ]
-    )
+    """The verdicts of a file's failing links, as a key for their link findings."""
+    return json.dumps([[getattr(s, name) for name in _VERDICT_FIELDS] for s in statuses])

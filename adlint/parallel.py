@@ -96,6 +96,15 @@ def _chunks(targets: Iterable[Target], size: int) -> Iterator[list[Target]]:
         yield chunk
 
 
+def _flag_last(chunks: Iterator[list[Target]]) -> Iterator[tuple[list[Target], bool]]:
+    """Each chunk, and whether it is the last (chunks are never empty)."""
+    current = next(chunks, None)
+    while current is not None:
+        following = next(chunks, None)
+        yield current, following is None
+        current = following
+
+
 def default_jobs() -> int:
     """One worker per CPU this process may use."""
     try:
@@ -115,16 +124,18 @@ def lint_parallel(
     """Yield each target's Outcome, in order; `jobs == 1` stays in this process.
 
     With a cache, files it knows are answered without parsing; only the others go to the
-    workers, which are started at the first such file (a fully cached run starts none).
+    workers, which are started at the first such file (a fully cached run starts none), and
+    only when more than one file is left to lint: one file (`adlint check a.md`, standard
+    input, one edit in a cached site) is linted here, sooner than a pool could start.
     New results are stored as they arrive.
     """
     with _Workers(policy, inputs, restrict, jobs) as workers:
         pending: deque[tuple[list[Target], list[tuple[Outcome | None, bytes | None]], Any]]
         pending = deque()
-        for chunk in _chunks(targets, CHUNK):
+        for chunk, last in _flag_last(_chunks(targets, CHUNK)):
             known = _cached(chunk, inputs, cache)
             misses = [t for t, (o, _) in zip(chunk, known, strict=True) if o is None]
-            pending.append((chunk, known, workers.submit(misses) if misses else None))
+            pending.append((chunk, known, workers.submit(misses, last) if misses else None))
             if len(pending) >= WINDOW * jobs:
                 yield from _finish(*pending.popleft(), cache)
         while pending:
@@ -186,9 +197,10 @@ class _Workers:
         self.policy, self.inputs, self.restrict, self.jobs = policy, inputs, restrict, jobs
         self.pool: Pool | None = None
 
-    def submit(self, targets: list[Target]) -> Any:
-        """Start linting `targets`; the result's `get()` gives (Outcome, key) pairs."""
-        if self.jobs <= 1:
+    def submit(self, targets: list[Target], last: bool = False) -> Any:
+        """Start linting `targets`; the result's `get()` gives (Outcome, key) pairs. The pool
+        is not started for a single file that is the `last` of the run."""
+        if self.jobs <= 1 or (self.pool is None and last and len(targets) == 1):
             return _Done([_lint_one(t, self.policy, self.inputs) for t in targets])
         if self.pool is None:
             import multiprocessing  # loaded only when a file needs linting

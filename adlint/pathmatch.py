@@ -25,6 +25,8 @@ Segment = str | re.Pattern[str] | None
 
 @dataclass(frozen=True)
 class Glob:
+    """A compiled glob: its segments, matched against a path's one by one."""
+
     segments: tuple[Segment, ...]
     directory: bool
     """Written with a trailing `/`: matches directories only, so only a path's parents."""
@@ -43,10 +45,7 @@ class Glob:
                 segment = segments[state]
                 if segment is _ANY_SEGMENTS:
                     moved.add(state)
-                elif isinstance(segment, str):
-                    if segment == part:
-                        moved.add(state + 1)
-                elif segment.fullmatch(part):
+                elif (segment == part) if isinstance(segment, str) else segment.fullmatch(part):
                     moved.add(state + 1)
             states = self._closure(moved)
             if done in states:
@@ -56,12 +55,11 @@ class Glob:
         return False
 
     def _closure(self, states: set[int]) -> set[int]:
-        """The states plus those reached by letting a `**` match no segment."""
-        for state in sorted(states):
-            while state < len(self.segments) and self.segments[state] is _ANY_SEGMENTS:
-                state += 1
-                states.add(state)
-        return states
+        """The states plus those reached by letting a `**` match no segment (one step is
+        enough: compile_glob never puts two `**` side by side)."""
+        segments = self.segments
+        anywhere = [s for s in states if s < len(segments) and segments[s] is _ANY_SEGMENTS]
+        return states.union(s + 1 for s in anywhere)
 
 
 @functools.lru_cache(maxsize=1024)

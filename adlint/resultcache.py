@@ -166,14 +166,15 @@ def open_results(directory: Path) -> ResultCache | None:
 
 
 def encode_outcome(outcome: Outcome) -> Any:
-    """An Outcome as JSON-shaped data (the path is part of the key, so it is not stored)."""
+    """An Outcome as JSON-shaped data (the path is part of the key, so it is not stored;
+    tuples are written as JSON arrays)."""
     stats = outcome.stats
     return [
         encode_findings(outcome.findings),
-        list(outcome.fingerprints),
-        [list(pair) for pair in outcome.utf16] if outcome.utf16 is not None else None,
+        outcome.fingerprints,
+        outcome.utf16,
         [stats.words, stats.title] if stats is not None else None,
-        list(outcome.web_links) if outcome.web_links is not None else None,
+        outcome.web_links,
         outcome.local_links,
     ]
 
@@ -196,7 +197,7 @@ def stored_findings(path: str, value: Any) -> tuple[list[Finding], Any] | None:
     try:
         rows, columns = value
         if columns is not None:
-            columns = [(int(a), int(b)) for a, b in columns]
+            columns = tuple((int(a), int(b)) for a, b in columns)
         return decode_findings(path, rows), columns
     except _DAMAGED:
         return None

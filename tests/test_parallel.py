@@ -193,3 +193,22 @@ def test_report_from_one_job_and_two_jobs_is_identical(corpus: Path, monkeypatch
     assert one == two
     files = json.loads(one)["summary"]["files"]
     assert files == run_json(capsys, "-j1", ".")["summary"]["files"]
+
+
+def test_a_run_with_one_file_to_lint_starts_no_worker_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    """Forking a pool costs more than linting one file; any attempt to start one fails."""
+    import multiprocessing
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_pool)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("[deal](https://www.amazon.com/dp/B01?tag=me-20)\n")
+    report = run_json(capsys, "-j2", "--no-cache", "a.md")
+    assert report["summary"]["by_rule"]["affiliate-link"] == 1
+    (tmp_path / "b.md").write_text("text\n")
+    with pytest.raises(AssertionError, match="worker pool"):  # two files do start one
+        run_json(capsys, "-j2", "--no-cache", "a.md", "b.md")

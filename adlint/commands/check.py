@@ -32,6 +32,7 @@ from adlint.formats import FORMATS as WRITERS
 from adlint.formats import RunInfo, Tally, Writer, writer_for
 from adlint.formats.summary import SummaryWriter
 from adlint.formats.text import TextWriter
+from adlint.setting import FAIL_ON
 
 FORMATS = ("auto", *WRITERS)
 _FORMAT_PREFIX = re.compile(rf"^({'|'.join(WRITERS)}):(.+)$")
@@ -91,7 +92,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     output.add_argument(
         "--fail-on",
-        choices=("error", "warning", "info"),
+        choices=FAIL_ON,
         help="exit 1 when a finding has at least this severity "
         "(default: error, or fail_on in config)",
     )

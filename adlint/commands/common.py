@@ -141,7 +141,7 @@ def config_start(args: argparse.Namespace) -> Path:
     """
     paths = getattr(args, "paths", None) or []
     if paths == [STDIN]:
-        paths = [getattr(args, "stdin_filename", None) or "."]
+        paths = [args.stdin_filename] if args.stdin_filename else []
     if paths:
         first = Path(paths[0])
         directory = first if first.is_dir() else first.parent
@@ -243,8 +243,8 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
         cache_settings=settings_digest(policy.sources, chosen) if cache is not None else None,
         cache_dir=directory if cache is not None else None,
     )
-    # one article from a pipe: starting workers would cost more than linting it
-    jobs = 1 if reads_stdin(args) else getattr(args, "jobs", None) or default_jobs()
+    jobs = getattr(args, "jobs", None) or default_jobs()
+    # in_path_order rebuilds targets from their paths, which would drop piped-in bytes
     ordered = targets if reads_stdin(args) else lambda: in_path_order(targets())
 
     def outcomes() -> Iterator[Outcome]:
@@ -300,8 +300,9 @@ def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Targ
 def _target_finder(
     args: argparse.Namespace, policy: Policy, *, warn_empty: bool = False
 ) -> Callable[[], Iterator[Target]]:
-    """A function that walks the PATHs again each time it is called (extensions, excluded
-    paths and --shard applied); flags are validated now, before any file is read.
+    """A function that walks the PATHs when called (extensions, excluded paths and --shard
+    applied), or reads standard input for `-`; flags are validated now, before any file is
+    read.
 
     With `warn_empty`, a directory PATH holding no file to lint gets a warning (once), as
     ruff warns of "no Python files found": the run still exits 0, since an empty directory
@@ -315,8 +316,9 @@ def _target_finder(
     )
     exclude = [*settings.get("exclude_paths", []), *getattr(args, "exclude_path", [])]
     shard = _shard(args)
-    if reads_stdin(args) or getattr(args, "stdin_filename", None) is not None:
-        return _stdin_finder(args)
+    _check_stdin_use(args)
+    if reads_stdin(args):
+        return lambda: _stdin_target(args.stdin_filename)
     warned: set[str] = set()
 
     def empty(path: str) -> None:
@@ -339,30 +341,29 @@ def reads_stdin(args: argparse.Namespace) -> bool:
     return STDIN in (getattr(args, "paths", None) or ())
 
 
-def _stdin_finder(args: argparse.Namespace) -> Callable[[], Iterator[Target]]:
-    """The one target a `-` PATH stands for, read from standard input at the first call.
-
-    The piped article is always linted: `exclude_paths` and `--shard` choose among files on
-    disk, and an editor piping the buffer it shows wants its findings (ruff does the same).
-    """
-    name = getattr(args, "stdin_filename", None)
+def _check_stdin_use(args: argparse.Namespace) -> None:
+    """`-` must be the only PATH, `--stdin-filename` needs it, and `check --fix` cannot
+    both rewrite and report the one read of standard input."""
     if not reads_stdin(args):
-        raise PolicyError(
-            "--stdin-filename names the article read from standard input: pass - as the PATH"
-        )
+        if getattr(args, "stdin_filename", None) is not None:
+            raise PolicyError(
+                "--stdin-filename names the article read from standard input: pass - as the PATH"
+            )
+        return
     if len(args.paths) > 1:
         raise PolicyError("- (standard input) cannot be combined with other paths", key="PATH")
     if getattr(args, "fix", False):
         raise PolicyError("use `adlint fix -` to fix standard input", key="--fix")
-    read: list[Target] = []
 
-    def targets() -> Iterator[Target]:
-        if not read:
-            path = Path(name) if name else Path(STDIN)
-            read.append(Target(path, display_path(path) if name else STDIN, _read_stdin()))
-        yield from read
 
-    return targets
+def _stdin_target(name: str | None) -> Iterator[Target]:
+    """The one target a `-` PATH stands for, read when first asked for.
+
+    The piped article is always linted: `exclude_paths` and `--shard` choose among files on
+    disk, and an editor piping the buffer it shows wants its findings (ruff does the same).
+    """
+    path = Path(name) if name else Path(STDIN)
+    yield Target(path, display_path(path) if name else STDIN, _read_stdin())
 
 
 def _read_stdin() -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from adlint.commands import COMMANDS, check
 from adlint.commands.common import (
@@ -14,10 +13,9 @@ from adlint.commands.common import (
     load_policy_from_args,
     reads_stdin,
 )
+from adlint.engine import MAX_FILE_BYTES
+from adlint.errors import PolicyError
 from adlint.formats import printable
-
-if TYPE_CHECKING:
-    from adlint.fix.apply import FixResult
 
 NAME = "fix"
 HELP = COMMANDS[NAME]
@@ -39,46 +37,39 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
-    """Fix every target; return (files changed, edits applied)."""
+    """Fix every target; return (files changed, edits applied).
+
+    Standard input's article goes to standard output whole, fixed or not (what an editor's
+    "fix on save" replaces its buffer with), in its own encoding and BOM; with --diff, only
+    its diff, as for files.
+    """
     from adlint.fix.apply import plan, write  # loaded by fixing runs only
 
     policy, _ = load_policy_from_args(args)
     files = edits = 0
     for target, restricted in fix_targets(args, policy):
+        if target.data is not None and len(target.data) > MAX_FILE_BYTES:
+            raise PolicyError(f"standard input is larger than {MAX_FILE_BYTES:,} bytes; not fixed")
         result = plan(target, restricted)
-        if target.data is not None:
-            _print_fixed(target.data, result, diff=diff)
-        if result is None:
-            continue
-        for finding, reason in result.skipped:
+        for finding, reason in result.skipped if result is not None else ():
             print(  # the path is a file name: no terminal escapes from it
                 f"{printable(finding.path)}:{finding.line}:{finding.column}: not fixable "
                 f"({finding.rule}): {printable(reason)}",
                 file=sys.stderr,
             )
-        if not result.changed:
-            continue
-        files += 1
-        edits += len(result.applied)
-        if target.data is not None:
-            continue  # printed above
-        if diff:
+        changed = result is not None and result.changed
+        if changed:
+            files += 1
+            edits += len(result.applied)
+        if target.data is not None and not diff:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.payload() if changed else target.data)
+            sys.stdout.buffer.flush()
+        elif changed and diff:
             sys.stdout.write(result.diff())
-        else:
+        elif changed:
             write(target, result)
     return files, edits
-
-
-def _print_fixed(data: bytes, result: FixResult | None, *, diff: bool) -> None:
-    """Standard input's fixed article goes to standard output, whole, in its own encoding
-    (what an editor's "fix on save" replaces its buffer with); unchanged when nothing could
-    be fixed. With --diff, only the diff."""
-    if diff:
-        sys.stdout.write(result.diff() if result is not None else "")
-        return
-    sys.stdout.flush()
-    sys.stdout.buffer.write(result.payload() if result is not None else data)
-    sys.stdout.buffer.flush()
 
 
 def run(args: argparse.Namespace) -> int:

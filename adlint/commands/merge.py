@@ -22,6 +22,7 @@ from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.formats import sarif
 from adlint.formats.json import defuse_legacy_commands
+from adlint.setting import FAIL_ON
 
 _SEVERITIES = {level: severity for severity, level in sarif.LEVELS.items()}
 """SARIF level -> adlint severity: the inverse of the writer's table (this module is loaded
@@ -48,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     parser.add_argument(
         "--fail-on",
-        choices=("error", "warning", "info"),
+        choices=FAIL_ON,
         help="exit 1 when a merged finding has at least this severity",
     )
     parser.set_defaults(run=run)

@@ -36,6 +36,7 @@ from adlint.commands.linkargs import link_settings
 from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.report import DEFAULT_TOP
+from adlint.setting import FAIL_ON
 
 if TYPE_CHECKING:
     from adlint.report.model import Report
@@ -75,7 +76,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     output.add_argument(
         "--fail-on",
-        choices=("error", "warning", "info"),
+        choices=FAIL_ON,
         help="exit 1 when an active finding has at least this severity (default: always 0)",
     )
     output.add_argument(

@@ -10,14 +10,13 @@ neither continue the block before it nor join the block after it.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from adlint.parse.source import normalise_newlines
 
 if TYPE_CHECKING:
     from adlint.document import Document
     from adlint.fix.actions import InsertText
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def newline_of(text: str) -> str:
@@ -71,4 +70,4 @@ def _html(action: InsertText, document: Document, anchor: int) -> tuple[int, str
 
 def _lines(snippet: str, newline: str) -> str:
     """The snippet without trailing line breaks, its own line breaks the file's."""
-    return newline.join(_LINE_BREAK.split(snippet.rstrip("\r\n")))
+    return normalise_newlines(snippet.rstrip("\r\n")).replace("\n", newline)

@@ -47,12 +47,14 @@ class Directive:
         known = context.rule_ids
         if not document.comments or not known:  # no policy to judge by: say nothing
             return
+        candidates: list[str] | None = None
         for directive, rule_id, start, end in named_rules(document):
             if rule_id in known:
                 continue
             import difflib  # loaded only when a directive is wrong
 
-            close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+            candidates = candidates or sorted(known)
+            close = difflib.get_close_matches(rule_id, candidates, n=1)
             data = {
                 "name": rule_id,
                 "directive": directive,

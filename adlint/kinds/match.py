@@ -4,7 +4,7 @@ What it checks:
     Each element (HTML tag, Markdown link or image) that matches `select`.
 
 Options:
-    select: a selector (see `adlint rules --selectors`); required.
+    select: a selector (see `adlint rules --kinds`); required.
     at: `url` (default: the finding spans the element's URL when it has one) or
         `element` (the finding starts at the tag's `<`).
 

@@ -19,7 +19,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 MAX_FRONT_MATTER = 256 * 1024
 """Front matter larger than this is not parsed: no article needs it, and YAML is slow."""
 MAX_NODES = 100_000
-"""Front matter standing for more values than this (through aliases) is not used."""
+"""Front matter standing for more values than this through aliases is not used (without
+aliases, MAX_FRONT_MATTER bounds it)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def split_front_matter(text: str) -> FrontMatter:
         data = {}
     if not isinstance(data, dict):
         return FrontMatter({}, body_start, "front matter is not a mapping", 0)
-    if _expands_beyond(data, MAX_NODES):
+    if "&" in source and _expands_beyond(data, MAX_NODES):  # no anchor, no alias
         reason = f"front matter aliases expand to more than {MAX_NODES:,} nodes; not used"
         return FrontMatter({}, body_start, reason, 0)
     return FrontMatter({str(k): v for k, v in data.items()}, body_start)

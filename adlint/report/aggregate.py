@@ -12,8 +12,6 @@ The report reads findings only through rule ids and the `data` each rule documen
 from __future__ import annotations
 
 import heapq
-import html
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +31,6 @@ from adlint.report.model import (
 )
 
 if TYPE_CHECKING:
-    from adlint.document import Document
     from adlint.finding import Finding
     from adlint.policy import Rule
 
@@ -45,31 +42,7 @@ FAILED_VERDICTS = frozenset({"broken", "unreachable", "unsafe"})
 """What the Broken links section lists; `redirected` (link-redirect) is not a failure."""
 DEFAULT_DENSITY = 6.0
 """Units per 1,000 words used to scale the histogram when no ad-density rule sets one."""
-MAX_TITLE = 200
-MAX_TITLE_SCAN = 65_536
-"""An HTML <title> sits in the head; never scan a whole large file for one."""
-_TITLE_START = re.compile(r"<title\b", re.I)
-_TITLE_END = re.compile(r"</title\s*>", re.I)
 _SEVERITIES = ("error", "warning", "info")
-
-
-def file_stats(document: Document) -> FileStats:
-    """Keep what the report needs from a parsed document so the document can be dropped."""
-    title = document.front_matter.get("title") if document.front_matter else None
-    if title in (None, "") and document.format == "html":
-        title = _html_title(document.text[:MAX_TITLE_SCAN])
-    text = " ".join(str(title).split())[:MAX_TITLE] if title not in (None, "") else ""
-    return FileStats(document.path, document.words, text)
-
-
-def _html_title(head: str) -> str | None:
-    """The first `<title>` element's text. Found in steps, not with one regex: a lazy
-    `<title>(.*?)</title>` re-scans to the end from every `<title>` when none is closed
-    (3 s for a page of 9,000 of them)."""
-    start = _TITLE_START.search(head)
-    opened = head.find(">", start.end()) if start else -1
-    closing = _TITLE_END.search(head, opened) if opened >= 0 else None
-    return html.unescape(head[opened + 1 : closing.start()]) if closing else None
 
 
 @dataclass

@@ -53,6 +53,7 @@ def test_each_unknown_id_in_an_html_page_with_crlf_lines():
     "directive",
     [
         "<!-- adlint-disable -->",  # no ids: every rule
+        "<!-- adlint-disable-line * -- every rule, spelt out -->",
         "<!-- adlint-disable-next-line ad-unit -- tracking-pixl in the reason -->",
         "<!-- adlint-enable affiliate-link, ad-unit -->",
         "<!-- adlint-disabled tracking-pixl -->",  # not a directive at all

@@ -181,3 +181,10 @@ def test_fix_diff_prints_only_the_diff(tmp_path: Path) -> None:
     assert diff.startswith("--- a/a.md\n+++ b/a.md\n")
     assert f'-<a href="{URL}">deal</a>\n' in diff
     assert f'+<a href="{URL}" rel="sponsored">deal</a>\n' in diff
+
+
+def test_fix_refuses_input_over_the_size_cap_rather_than_cut_it(tmp_path: Path) -> None:
+    """Only 64 MB and one byte are read: printing that back would truncate the buffer."""
+    done = adlint(tmp_path, b"a" * (64 * 1024 * 1024 + 10), "fix", "-")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert b"standard input is larger than 67,108,864 bytes; not fixed" in done.stderr

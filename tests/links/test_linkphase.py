@@ -560,3 +560,27 @@ def test_damaged_cached_link_findings_are_made_again(
                 damaged += 1
     assert damaged == 1
     assert lint(capsys, *argv)[1] == cold
+
+
+def test_a_link_rule_whose_pattern_runs_out_of_time_still_has_its_links_checked(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only this rule selects the <script>, and its selector runs out of time on the long
+    URL while the lint pass collects links. The URL must still be checked; it is broken,
+    so the file is judged, and the rule, timing out again, says it gave up."""
+    (site / "policy.yaml").write_text(
+        "rules:\n  slow-link:\n    kind: reachable\n    severity: warning\n"
+        "    message: 'slow {url}'\n    select: {tag: script, url: '.*.*.*.*=.*.*.*.*X'}\n"
+        "    verdicts: [broken]\n"
+    )
+    path = "/gone?" + "a=" * 3000
+    url = server.route(path, status(404))
+    (site / "a.html").write_text(f'<p>x</p>\n<script src="{url}"></script>\n')
+    code, findings = lint(
+        capsys, *LINKS, "--policy", "policy.yaml", "--select", "slow-link", "a.html"
+    )
+    assert code == 0  # a warning
+    [gave_up] = findings
+    assert (gave_up["rule"], gave_up["path"]) == ("slow-link", "a.html")
+    assert "slow-link gave up on this file" in gave_up["message"]
+    assert server.count(path) >= 1  # checked, though no rule could say it selects it

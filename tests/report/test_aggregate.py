@@ -9,9 +9,10 @@ import pytest
 
 from adlint.engine import lint_text
 from adlint.finding import Finding, Severity
+from adlint.outcome import file_stats
 from adlint.parse import parse_text
 from adlint.policy import Rule, load_default_policy
-from adlint.report.aggregate import Aggregator, aggregate, file_stats
+from adlint.report.aggregate import Aggregator, aggregate
 from adlint.report.model import FileStats, Report
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from html import unescape
 from typing import Any
 
@@ -26,6 +27,8 @@ _TRAILING_PUNCTUATION = ".,:;!?*_~'\""
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _DESTINATION_RUN = re.compile(r"[^\s()]*")
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
+"""What a backslash escapes in CommonMark."""
 """A destination up to its first space or parenthesis (`\\s` is exactly `str.isspace`)."""
 _BLOCKS = frozenset(
     (
@@ -272,11 +275,16 @@ def _raw_destination(rest: str) -> str:
         close = rest.find(">")
         return rest[: close + 1] if close > 0 else rest
     stop = _DESTINATION_RUN.match(rest).end()  # type: ignore[union-attr]
-    if stop == len(rest) or rest[stop] != "(":
-        return rest[:stop]  # no parentheses to balance: the run is the destination
+    if stop == len(rest) or (rest[stop] != "(" and "\\" not in rest[:stop]):
+        return rest[:stop]  # no parentheses to balance, none escaped: the run is it
     depth = 0
+    escaped = False
     for index, char in enumerate(rest):
-        if char == "\\":
+        if escaped:  # `\(` and `\)` are characters, not parentheses
+            escaped = False
+            continue
+        if char == "\\" and rest[index + 1 : index + 2] in _ASCII_PUNCTUATION:
+            escaped = True
             continue
         if char.isspace() or (char == ")" and depth == 0):
             return rest[:index]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pyromark
 import pytest
 
 from adlint.engine import lint_text
-from adlint.parse.markdown import _raw_destination
+from adlint.parse.markdown import _raw_destination, _unescape_destination
 from adlint.policy import load_default_policy
 
 POLICY = load_default_policy()
@@ -109,7 +110,9 @@ def test_angle_bracket_destination_excludes_the_brackets():
         ("https://x.example/3abc\t't')", "https://x.example/3abc"),
         ("https://x.example/a(b)c)", "https://x.example/a(b)c"),
         ('https://x.example/a(b(c))d "t")', "https://x.example/a(b(c))d"),
-        ("a\\(b) c", "a\\(b)"),
+        ("a\\(b) c", "a\\(b"),  # an escaped `(` opens nothing: the `)` ends it
+        ("a\\)b) c", "a\\)b"),
+        ("a\\ b)", "a\\"),  # a backslash escapes punctuation only, not a space
         ("a\u00a0b)", "a"),
         ("a(b", "a(b"),
         ("a)(b", "a"),
@@ -118,6 +121,21 @@ def test_angle_bracket_destination_excludes_the_brackets():
 )
 def test_raw_destination_balances_parentheses_and_stops_at_space(rest, destination):
     assert _raw_destination(rest) == destination
+
+
+@pytest.mark.parametrize(
+    "rest", ["a\\(b) c)", "a\\(b))", "a(b\\)c))", "a\\)b)", "a((b)\\(c)d)", "a\\\\(b))"]
+)
+def test_raw_destination_agrees_with_the_parser(rest: str):
+    """pulldown-cmark itself decides what the destination is; ours must read the same."""
+    [link] = [
+        event["Start"]["Link"]
+        for event, _ in pyromark.events_with_range(f"[x]({rest}")
+        if isinstance(event, dict)
+        and isinstance(event.get("Start"), dict)
+        and "Link" in event["Start"]
+    ]
+    assert _unescape_destination(_raw_destination(rest)) == link["dest_url"]
 
 
 def test_autolink_points_inside_the_angle_brackets():
@@ -155,3 +173,16 @@ def test_spaces_around_an_attribute_url_are_not_part_of_it():
     src = '<a href=" JavaScript:void(0) ">x</a>\n<a href="\n  https://amzn.to/3abc\n">y</a>\n'
     assert findings(src, "javascript-link") == [(1, 11, 1, 29)]
     assert findings(src, "affiliate-link") == [(3, 3, 3, 23)]
+
+
+@pytest.mark.parametrize(
+    ("destination", "length"),
+    [
+        # 41 characters as the URL reads, plus the backslashes as written
+        ("https://www.amazon.com/dp/B0\\(X\\)?tag=me-20", 43),
+        ("https://www.amazon.com/dp/B0\\)X?tag=me-20", 41),  # an unbalanced, escaped `)`
+        ("https://www.amazon.com/dp/(B0)?tag=me-20", 40),
+    ],
+)
+def test_escaped_parentheses_in_a_destination_keep_the_url_span(destination: str, length: int):
+    assert findings(f"[x]({destination}) end\n", "affiliate-link") == [(1, 5, 1, 5 + length)]

@@ -45,8 +45,9 @@ def printable(text: str) -> str:
     none can move the cursor, recolour the log or reorder what is read; and `##[` becomes
     `# #[`, which the runner's legacy `##[command]` parser, honoured anywhere in a line,
     does not see. Used by the text and github formats, so both show the same text."""
-    cleaned = "".join(c if c.isprintable() else "\ufffd" for c in text)
-    return cleaned.replace("##[", "# #[")
+    if not text.isprintable():  # rare: check the whole string in C before going by character
+        text = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return text.replace("##[", "# #[") if "##[" in text else text
 
 
 @dataclass

@@ -20,13 +20,19 @@ from urllib.parse import unquote, urlsplit
 
 from adlint import urls
 from adlint.discover import Target, display_path
-from adlint.engine import lint_document, read_document
+from adlint.engine import lint_document, read_target
 from adlint.kinds import RuleContext
 from adlint.kinds.reachable import VERDICTS as REPORTABLE
 from adlint.links import VERDICTS, LinkOptions, LinkStatus, normalise_url
 from adlint.outcome import Columns, Outcome, utf16_columns, with_extra
 from adlint.pattern import PatternTimeout, SafePattern, compile_pattern, search_any
-from adlint.resultcache import ResultCache, encode_findings, links_key, stored_findings
+from adlint.resultcache import (
+    ResultCache,
+    encode_findings,
+    file_key,
+    links_key,
+    stored_findings,
+)
 
 if TYPE_CHECKING:
     from adlint.document import Document
@@ -158,12 +164,16 @@ def run_link_phase(
     policy: Policy,
     settings: LinkSettings,
     cache: ResultCache | None = None,
+    cache_settings: str | None = None,
 ) -> Iterator[Outcome]:
     """Check every unique URL once, then complete each file's Outcome with its link findings.
 
     Files whose links all pass come back as they were. The others are parsed again, unless
     the cache knows their link findings under the same verdicts (files with local links are
-    always parsed: their verdicts depend on the disk, not on the checker).
+    always parsed: their verdicts depend on the disk, not on the checker). `cache_settings`
+    is the lint pass's settings digest: a file parsed again is keyed anew from the bytes
+    read then, so one saved during a long link check never files its new findings under
+    the old content's key.
     """
     from adlint.links.checker import check_urls  # loaded by link-checking runs only
 
@@ -183,7 +193,7 @@ def run_link_phase(
         for number, url in enumerate(unique)
         if (status := checked.get(url)) is not None and status.verdict not in PASSING
     }
-    judge = _Judge(policy, checked, settings, cache)
+    judge = _Judge(policy, checked, settings, cache, cache_settings)
     work = []
     for entry in pending:
         bad = sorted({unique[n] for n in entry.web if n in failing})
@@ -203,8 +213,10 @@ class _Judge:
         checked: Mapping[str, LinkStatus],
         settings: LinkSettings,
         cache: ResultCache | None,
+        cache_settings: str | None,
     ) -> None:
         self.policy = policy
+        self.cache_settings = cache_settings
         self.checked = checked
         self.site_root = settings.site_root or Path.cwd()
         self.exclude = [compile_pattern(pattern) for pattern in settings.options.exclude]
@@ -215,7 +227,13 @@ class _Judge:
         """The cache key of the file's link findings under the verdicts of its failing
         links; None when none fails, or when the findings cannot be cached (no cache, a
         file that could not be read, or local links: the disk judges those, not the key)."""
-        if not failing or self.cache is None or entry.key is None or entry.outcome.local_links:
+        if (
+            not failing
+            or self.cache is None
+            or self.cache_settings is None
+            or entry.key is None
+            or entry.outcome.local_links
+        ):
             return None
         return links_key(entry.key, _verdicts(self.checked[url] for url in failing))
 
@@ -229,21 +247,29 @@ class _Judge:
         hit = self.known.pop(key, None) if key is not None else None
         if hit is not None and (stored := stored_findings(outcome.path, hit)) is not None:
             return _completed(outcome, *stored)
-        extra, columns = self._findings(entry.target)
-        if key is not None and self.cache is not None:
+        extra, columns, data = self._findings(entry.target)
+        if key is not None and self.cache is not None and self._unchanged(entry, data):
             self.cache.add(key, [encode_findings(extra), columns])
         return _completed(outcome, extra, columns)
 
-    def _findings(self, target: Target) -> tuple[list[Finding], Columns | None]:
-        document = read_document(target)
+    def _unchanged(self, entry: _Waiting, data: bytes | None) -> bool:
+        """Whether the bytes parsed again are those the lint pass keyed the file by."""
+        assert self.cache_settings is not None  # key() gives no key without it
+        return (
+            data is not None
+            and file_key(self.cache_settings, entry.target.display, data) == entry.key
+        )
+
+    def _findings(self, target: Target) -> tuple[list[Finding], Columns | None, bytes | None]:
+        document, data = read_target(target)
         rules = link_rules(self.policy.rules_for(document.path))
         statuses = document_statuses(
             document, target, rules, self.policy, self.checked, self.site_root, self.exclude
         )
         if all(s.verdict in PASSING for s in statuses.values()):
-            return [], None
+            return [], None, data
         findings = lint_document(document, rules, self.policy, statuses)
-        return findings, utf16_columns(document.text, document.line_starts, findings)
+        return findings, utf16_columns(document.text, document.line_starts, findings), data
 
 
 def _completed(outcome: Outcome, extra: list[Finding], columns: Columns | None) -> Outcome:

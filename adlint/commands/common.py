@@ -255,7 +255,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
             if links is None:
                 yield from (outcome for _, outcome, _ in linted)
             else:
-                yield from run_link_phase(linted, restricted, links, cache)
+                yield from run_link_phase(linted, restricted, links, cache, inputs.cache_settings)
         finally:
             if cache is not None:
                 cache.close()

@@ -18,7 +18,7 @@ import pytest
 from adlint.cli import main
 from adlint.resultcache import FILE_NAME
 
-from .conftest import LocalServer, redirect, status
+from .conftest import Exchange, LocalServer, redirect, status
 
 LINK_RULES = "broken-link,link-unreachable,link-redirect,javascript-link"
 QUICK = ["--no-progress", "--link-retries", "1", "--link-timeout", "2"]
@@ -532,6 +532,30 @@ def test_cached_link_findings_follow_new_verdicts(
     assert "410 Gone" in finding["message"] and "404" not in finding["message"]
     server.route("/flip", status(200))
     assert lint(capsys, *argv, "--cache-max-age", "0")[1] == []
+
+
+def test_a_file_saved_during_the_link_check_does_not_poison_the_cache(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The editor saves the article while its link is being checked: the link findings
+    come from the new text, so they must not be cached under the key of the text the lint
+    pass read. Back to that text, a warm run must report the link where it is there."""
+    article = site / "a.md"
+    original = "[a](URL)\n"
+
+    async def save_then_404(exchange: Exchange) -> None:
+        article.write_text("Moved on: " + original.replace("URL", gone))
+        await exchange.send(404)
+
+    gone = server.route("/gone", save_then_404)
+    article.write_text(original.replace("URL", gone))
+    argv = ["--check-links", "--allow-private", *QUICK, "--cache-dir", "c", "a.md"]
+    # judged from what is on disk by then: the URL after "Moved on: [a](" (14 characters)
+    assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 15)]
+    article.write_text(original.replace("URL", gone))
+    server.route("/gone", status(404))
+    assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 5)]
+    assert where(lint(capsys, *argv)[1]) == [("broken-link", "a.md", 1, 5)]  # now cached
 
 
 def test_local_links_are_judged_on_disk_every_run(

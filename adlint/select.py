@@ -144,6 +144,8 @@ class Selector:
         self.spec = dict(spec)
         self.constants: dict[str, Any] = {}
         self.predicates: list[Predicate] = []
+        self.options: list[Selector] = []
+        """The compiled options of an `any` key (their tags make this one's)."""
         for name in spec:
             if name not in KEYS:
                 expected = ", ".join(KEYS)
@@ -162,10 +164,8 @@ class Selector:
         """
         if "tag" in self.spec:
             return frozenset(t.lower() for t in _strings(self.spec["tag"], "tag"))
-        if "any" in self.spec and isinstance(self.spec["any"], list):
-            options = [Selector(o)._tags() for o in self.spec["any"]]
-            if all(t is not None for t in options):  # noqa: SIM102
-                return frozenset().union(*options)  # type: ignore[arg-type]
+        if self.options and all(option.tags is not None for option in self.options):
+            return frozenset().union(*(option.tags for option in self.options))  # type: ignore[arg-type]
         return None
 
     def match(self, element: Element, context: MatchContext) -> Captured | None:
@@ -367,10 +367,13 @@ def _inside(value: Any, key: str, _: Selector) -> Predicate:
     return predicate
 
 
-def _any(value: Any, key: str, _: Selector) -> Predicate:
+def _any(value: Any, key: str, owner: Selector) -> Predicate:
     # An option with a `tag` key tests it first, so a wrong tag rules it out before any
-    # other predicate runs: skip the call (the ad-unit options name seven tags).
-    options = [(o, o.tags if "tag" in o.spec else None) for o in _selectors(value, key)]
+    # other predicate runs: skip the call (the ad-unit options name seven tags). The owner
+    # keeps the compiled options for its own tags: compiling them again there doubled the
+    # work at every level of nesting (14 nested `any` took 7 s to load).
+    owner.options = _selectors(value, key)
+    options = [(o, o.tags if "tag" in o.spec else None) for o in owner.options]
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         for option, tags in options:

@@ -195,6 +195,46 @@ def test_200000_nested_elements(tmp_path: Path) -> None:
     assert (link["line"], link["column"]) == (1, 5 * depth + 10)
 
 
+def test_bare_urls_deep_inside_inline_html_are_found_in_linear_time(tmp_path: Path) -> None:
+    """Each text holding `://` asked whether an `<a>` was open by walking the open elements:
+    20,000 bare URLs inside 200,000 unclosed inline `<span>`s took 128 s, so these would take
+    about eight minutes. A bare URL is a link of its own unless an `<a>` around it already is
+    one. The subprocess timeout only detects a hang."""
+    depth = 300_000
+    plain = "".join(f"<i>https://example.com/{i}</i>" for i in range(50_000))
+    anchor = f'<a href="{AMAZON.format(2)}">{AMAZON.format(2)}</a>'
+    text = "Intro\n\n" + "<span>" * depth + plain + f" {AMAZON.format(1)} " + anchor + "\n"
+    report = run_check(tmp_path, "spans.md", text.encode())
+    links = by_rule(report, "affiliate-link")
+    bare = len("<span>") * depth + len(plain) + 2
+    anchor_url = bare + len(AMAZON.format(1)) + 1 + len('<a href="')
+    # the anchor's text is not a second link
+    assert [(f["line"], f["column"]) for f in links] == [(3, bare), (3, anchor_url)]
+
+
+def test_fix_on_a_page_nested_200000_deep(tmp_path: Path) -> None:
+    """`adlint fix` outlines HTML pages, asking for every tag whether it is inside a block;
+    walking the open elements for that took 16 s at 20,000 nested `<div>`s."""
+    depth = 200_000
+    page = tmp_path / "deep.html"
+    link = f'<a href="{AMAZON.format(7)}">deal</a>'
+    page.write_text("<div>" * depth + f"<p>Our pick: {link}</p>" + "</div>" * depth + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "adlint", "fix", "--no-config", "--no-cache", "deep.html"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    fixed = page.read_text()
+    assert f'<a href="{AMAZON.format(7)}" rel="sponsored">deal</a>' in fixed
+    report = run_check(tmp_path, "deep.html", fixed.encode())
+    assert by_rule(report, "affiliate-rel-missing") == []
+    assert by_rule(report, "affiliate-disclosure-missing") == []
+
+
 def test_200000_nested_markdown_quotes_and_lists(tmp_path: Path) -> None:
     text = (
         ">" * 200_000

@@ -25,10 +25,14 @@ if TYPE_CHECKING:
 
     from adlint.document import Comment, Document
 
-_DIRECTIVE = re.compile(r"\s*adlint-(disable-next-line|disable-line|disable|enable)\b")
-"""Only the head. A lazy `(.*?)` for the arguments, then optional spaces to the end,
-backtracked quadratically over a long run of spaces (40,000 took 7.8 s); `str.rstrip`
-trims them in linear time."""
+_DIRECTIVE = re.compile(r"\s*adlint-([A-Za-z]+(?:-[A-Za-z]+)*)")
+"""Only the head: the whole `adlint-...` word, so that a misspelt directive
+(`adlint-disable-lines`) is no known one followed by an argument (`adlint-disable` with the
+rule id `-lines`, which disabled its rules to the end of the file). A lazy `(.*?)` for the
+arguments, then optional spaces to the end, backtracked quadratically over a long run of
+spaces (40,000 took 7.8 s); `str.rstrip` trims them in linear time."""
+ACTIONS = ("disable", "enable", "disable-line", "disable-next-line")
+"""The directives, by what follows `adlint-`."""
 ALL = "*"
 _RULE_ID = re.compile(r"[^\s,]+")
 """A rule id in a directive's list: ids are separated by commas and/or spaces."""
@@ -54,9 +58,19 @@ def _directives(document: Document) -> Iterator[tuple[Comment, str, str, int]]:
     directive comment: the one reading of the syntax, for suppressing and for checking."""
     for comment in document.comments:
         match = _DIRECTIVE.match(comment.body)
-        if match:
+        if match and match.group(1) in ACTIONS:
             arguments = comment.body[match.end() :].rstrip()
             yield comment, match.group(1), arguments, comment.body_start + match.end()
+
+
+def unknown_directives(document: Document) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) for each comment that opens with an `adlint-` word that is no
+    directive: it suppresses nothing, so the findings it meant to silence are reported."""
+    for comment in document.comments:
+        match = _DIRECTIVE.match(comment.body)
+        if match and match.group(1) not in ACTIONS:
+            start = comment.body_start + match.start(1) - len("adlint-")
+            yield f"adlint-{match.group(1)}", start, comment.body_start + match.end()
 
 
 def _rule_ids(arguments: str) -> Iterator[re.Match[str]]:

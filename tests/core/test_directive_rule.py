@@ -1,4 +1,5 @@
-"""The `directive` kind (rule directive-unknown-rule): directives naming no rule of the policy."""
+"""The `directive` kind: directives naming no rule of the policy (directive-unknown-rule), and
+comments opening with an `adlint-` word that is no directive (directive-unknown)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_each_unknown_id_in_an_html_page_with_crlf_lines():
         "<!-- adlint-disable-line * -- every rule, spelt out -->",
         "<!-- adlint-disable-next-line ad-unit -- tracking-pixl in the reason -->",
         "<!-- adlint-enable affiliate-link, ad-unit -->",
-        "<!-- adlint-disabled tracking-pixl -->",  # not a directive at all
+        "<!-- adlint-disabled tracking-pixl -->",  # no directive: directive-unknown's business
         "<!-- expect: tracking-pixl -->",
     ],
 )
@@ -121,3 +122,70 @@ def test_a_directive_may_spread_its_ids_and_reason_over_lines():
     shifted = text.replace("<img", "x\n<img")
     [pixel] = [f for f in lint_text(shifted, POLICY) if f.rule == "tracking-pixel"]
     assert (pixel.line, pixel.suppressed) == (7, None)
+
+
+def unknown_directives(text: str, path: str = "a.md") -> list[tuple]:
+    return [
+        (f.line, f.column, f.end_line, f.end_column, f.message)
+        for f in lint_text(text, POLICY, path=path)
+        if f.rule == "directive-unknown"
+    ]
+
+
+PIXEL = '<img src="https://t.example/p.gif" width="1" height="1">'
+
+
+def test_a_misspelt_directive_is_flagged_and_suppresses_nothing():
+    """`adlint-disable-lines` used to read as `adlint-disable` with a rule id `-lines`: it
+    silenced its rules to the end of the file."""
+    text = f"---\ntitle: t\n---\n<!--  adlint-disable-lines tracking-pixel -->\n{PIXEL}\n{PIXEL}\n"
+    assert unknown_directives(text) == [
+        (
+            4,
+            7,
+            4,
+            27,
+            'Unknown directive "adlint-disable-lines" (did you mean "adlint-disable-line"?); '
+            "it suppresses nothing",
+        )
+    ]
+    pixels = [f for f in lint_text(text, POLICY) if f.rule == "tracking-pixel"]
+    assert [(f.line, f.suppressed) for f in pixels] == [(5, None), (6, None)]
+    assert unknown(text) == []  # its words are no rule ids of a directive
+
+
+def test_unknown_directive_words_in_an_html_page_with_crlf_lines():
+    text = (
+        "<html><body>\r\n"
+        "<p>Intro</p><!--\tadlint-ignore ad-unit -->\r\n"
+        "<!--adlint-Enable-->\r\n"
+        "</body></html>\r\n"
+    )
+    found = unknown_directives(text, path="page.html")
+    assert [row[:4] for row in found] == [(2, 18, 2, 31), (3, 5, 3, 18)]
+    # ignore/disable: the shared `adlint-` makes them close enough, and the advice is right
+    assert found[0][4] == (
+        'Unknown directive "adlint-ignore" (did you mean "adlint-disable"?); it suppresses nothing'
+    )
+    assert '(did you mean "adlint-enable"?)' in found[1][4]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- adlint-disable -->",
+        "<!-- adlint-enable -->",
+        "<!-- adlint-disable-line -->",
+        "<!-- adlint-disable-next-line ad-unit -->",
+        "<!-- adlint-disable--no space before the reason -->",
+        "<!-- adlint-disable-next-line:ad-unit -->",
+        "<!-- expect: adlint-ignore -->",  # the word must open the comment
+        "<!-- adlint -->",
+    ],
+)
+def test_directives_and_other_comments_are_no_unknown_directive(comment: str):
+    assert unknown_directives(f"Text.\n{comment}\nMore text.\n") == []
+
+
+def test_unknown_directive_words_inside_code_are_not_flagged():
+    assert unknown_directives("```html\n<!-- adlint-disable-lines -->\n```\n") == []

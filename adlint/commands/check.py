@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
 
         accepted = read_baseline(args.baseline)
     format_name = resolve_format(args.format, main_output)
-    stream = lint_stream(args, policy)
+    written = [path for _, path in extra_outputs]
+    stream = lint_stream(args, policy, [main_output, *written] if main_output else written)
     info = RunInfo(rules=stream.rules, fail_on=threshold, policy_files=policy.files)
     tally = Tally()
     with ExitStack() as stack:

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
@@ -217,8 +217,14 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
     return LintResult(findings, stream.rules, files)
 
 
-def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
+def lint_stream(
+    args: argparse.Namespace, policy: Policy, written: Sequence[Path] = ()
+) -> LintStream:
     """Lint lazily: the static lint streams in flat memory, file by file.
+
+    `written` are the files this run writes its reports to: never linted, so a report
+    written into the audited site (`adlint report . -o compliance.html`) is not counted as
+    an article by the next run, nor is a check's output read while it is being written.
 
     With link checking, every URL is checked once per run after all files are read, so the
     Outcomes are collected first and completed with the link findings (memory then grows
@@ -228,7 +234,7 @@ def lint_stream(args: argparse.Namespace, policy: Policy) -> LintStream:
     """
     chosen = selected_rules(policy, args)
     restricted = _restrict(policy, chosen)
-    targets = _target_finder(args, policy, warn_empty=True)
+    targets = _target_finder(args, policy, warn_empty=True, written=written)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
 
     directory = cache_directory(args) if policy.settings.get("cache", True) else None
@@ -298,7 +304,11 @@ def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Targ
 
 
 def _target_finder(
-    args: argparse.Namespace, policy: Policy, *, warn_empty: bool = False
+    args: argparse.Namespace,
+    policy: Policy,
+    *,
+    warn_empty: bool = False,
+    written: Sequence[Path] = (),
 ) -> Callable[[], Iterator[Target]]:
     """A function that walks the PATHs when called (extensions, excluded paths and --shard
     applied), or reads standard input for `-`; flags are validated now, before any file is
@@ -326,11 +336,23 @@ def _target_finder(
             warned.add(path)
             warnings.warn(_nothing_under(path, extensions, exclude), stacklevel=2)
 
+    unwritten = _not_written(written)
+
     def targets() -> Iterator[Target]:
         found = discover(args.paths, extensions=extensions, exclude=exclude, on_empty=empty)
-        return (t for t in found if in_shard(t.display, shard))
+        return (t for t in found if in_shard(t.display, shard) and unwritten(t))
 
     return targets
+
+
+def _not_written(written: Sequence[Path]) -> Callable[[Target], bool]:
+    """Whether a target is none of the files the run writes (compared once resolved, and
+    only for a target of the same name, so a big site costs no extra system calls)."""
+    if not written:
+        return lambda target: True
+    names = {path.name for path in written}
+    resolved = {path.resolve() for path in written}
+    return lambda target: target.path.name not in names or target.path.resolve() not in resolved
 
 
 STDIN = "-"

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise PolicyError("must be 0 (all) or more", key="--top")
     policy, _ = load_policy_from_args(args)
-    stream = lint_stream(args, policy)
+    stream = lint_stream(args, policy, [args.output] if args.output else [])
     aggregator = Aggregator(stream.rules, top=args.top)
     threshold = Severity(args.fail_on) if args.fail_on else None
     failing = False

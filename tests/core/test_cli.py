@@ -402,3 +402,14 @@ def test_output_extension_wins_over_github_actions_auto(site: Path, monkeypatch,
     assert main(["check", "-o", "out.json", "dirty.md"]) == 1
     assert json.loads((site / "out.json").read_text())["summary"]["files"] == 1
     assert capsys.readouterr().out == ""
+
+
+def test_the_files_a_check_writes_are_not_linted(site: Path, capsys):
+    """Output files are opened before the walk reaches them: an `.md` report in the site
+    would be read half-written, and counted as an article."""
+    assert main(["check", ".", "-o", "findings.md", "--also", "json:out/findings.html"]) == 1
+    assert "in 2 files" in (site / "findings.md").read_text()
+    assert json.loads((site / "out" / "findings.html").read_text())["summary"]["files"] == 2
+    # written by an earlier run, they are articles like any other
+    code, report = run_json(capsys, ".")
+    assert (code, report["summary"]["files"]) == (1, 4)

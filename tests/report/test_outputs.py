@@ -131,3 +131,22 @@ def test_markdown_renders_hostile_paths_only_inside_code_spans() -> None:
     report = Report("0", "now", (), 1, 0, {"error": 1}, 0, (), worst=(worst,))
     text = markdown.render(report)
     assert r"| `<img src=x onerror=alert(1)>\|.md` | 1 |" in text
+
+
+def test_a_report_written_into_the_audited_site_is_not_audited(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Run weekly as `adlint report . -o compliance.md`, the report must not count last
+    week's report as an article; another run's report is an article like any other."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("Plain prose, no links.\n")
+    (tmp_path / "b.md").write_text("[deal](https://www.amazon.com/dp/B01?tag=mine-20)\n")
+    for _ in range(2):
+        assert main(["report", ".", "--no-config", "--no-cache", "-o", "compliance.md"]) == 0
+        assert "**2 files audited" in (tmp_path / "compliance.md").read_text()
+    # the same file by another spelling is still this run's output
+    assert main(["report", ".", "--no-config", "--no-cache", "-o", "x/../compliance.md"]) == 0
+    assert "**2 files audited" in (tmp_path / "compliance.md").read_text()
+    # written by another run, it is an article
+    assert main(["report", ".", "--no-config", "--no-cache", "-o", "other.md"]) == 0
+    assert "**3 files audited" in (tmp_path / "other.md").read_text()

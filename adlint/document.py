@@ -10,9 +10,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+_Answer = TypeVar("_Answer")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _LINE_FEED = re.compile(r"\n")
@@ -45,17 +47,26 @@ class Element:
     """The element's URL (href, src, data, action), as written after entity decoding."""
     url_start: int | None = None
     url_end: int | None = None
-    text: str = ""
-    """Visible text inside the element (link text, alt text), whitespace-collapsed."""
+    own_text: str = ""
+    """Text only this element holds: an image's alt text, a `<script>`'s or `<title>`'s
+    content (at most MAX_TEXT characters). `Document.element_text` adds the prose inside."""
+    text_runs: tuple[int, int] = (0, 0)
+    """The `Document.runs` (first, past the last) read while the element was open."""
     hidden: str = ""
     """Why the element is invisible to readers (empty when visible)."""
-    ancestors: tuple[int, ...] = ()
-    """Indexes into Document.elements of the enclosing elements, outermost first."""
+    parent: int = -1
+    """Index into Document.elements of the innermost enclosing element, -1 for none
+    (`Document.ancestors` walks them all)."""
     index: int = 0
 
     @property
     def classes(self) -> tuple[str, ...]:
         return tuple(self.attrs.get("class", "").split())
+
+
+MAX_TEXT = 2000
+"""Characters of an element's text that selectors see: enough to recognise a label or a
+link text, bounded for huge documents."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +170,64 @@ class Document:
         if len(tags) == 1:
             return self._by_tag.get(next(iter(tags)), [])
         return [element for element in self.elements if element.tag in tags]
+
+    def ancestors(self, element: Element) -> list[Element]:
+        """The elements enclosing `element`, innermost first."""
+        found = []
+        while element.parent >= 0:
+            element = self.elements[element.parent]
+            found.append(element)
+        return found
+
+    def nearest_ancestor(
+        self,
+        element: Element,
+        answer: Callable[[Element], _Answer | None],
+        memo: dict[int, _Answer | None],
+    ) -> _Answer | None:
+        """`answer` for the innermost enclosing element it gives one for (not None), or None.
+
+        `memo` (element index -> result) is the caller's, one per question and document:
+        the elements of a document ask about shared ancestors, and walking every chain
+        would take time growing with the square of the nesting depth. With the memo, `answer`
+        is asked at most once per child of an element: linear in all.
+        """
+        walked = []
+        result: _Answer | None = None
+        while element.index not in memo:
+            walked.append(element.index)
+            if element.parent < 0:
+                break
+            element = self.elements[element.parent]
+            result = answer(element)
+            if result is not None:
+                break
+        else:
+            result = memo[element.index]
+        for index in walked:
+            memo[index] = result
+        return result
+
+    def element_text(self, element: Element) -> str:
+        """The element's text as a reader sees it, whitespace-collapsed, at most MAX_TEXT
+        characters: its own text, then the prose runs inside it.
+
+        Read from the runs when asked, not copied into every element while parsing: copying
+        each text into every open ancestor took time and memory growing with the nesting
+        depth (30,000 `<b class=c>x` made 4 GB and took a minute), and only `text:`
+        selectors ask.
+        """
+        parts = [element.own_text] if element.own_text else []
+        size = len(element.own_text)
+        runs = self.runs
+        first, last = element.text_runs
+        for index in range(first, min(last, len(runs))):
+            if size >= MAX_TEXT:
+                break
+            text = runs[index].text
+            parts.append(text)
+            size += len(text)
+        return " ".join(" ".join(parts).split())[:MAX_TEXT] if parts else ""
 
     def prose_before(self, offset: int) -> str:
         """Return the visible text that appears before `offset`, runs joined by spaces."""

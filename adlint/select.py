@@ -61,6 +61,20 @@ class MatchContext:
     _selections: dict[str, list[tuple[Element, Captured]]] = field(
         default_factory=dict, init=False, repr=False
     )
+    _texts: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _memos: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False)
+
+    def memo(self, selector: Selector) -> dict[int, Any]:
+        """Per element index, what an `inside` selector found around it in this document."""
+        return self._memos.setdefault(selector.key, {})
+
+    def element_text(self, element: Element) -> str:
+        """The element's text (Document.element_text), read once per document."""
+        try:
+            return self._texts[element.index]
+        except KeyError:
+            text = self._texts[element.index] = self.document.element_text(element)
+            return text
 
     def selected(self, selector: Selector) -> Iterator[tuple[Element, Captured]]:
         """The elements `selector` matches in this document, in order, with their captures.
@@ -253,7 +267,7 @@ def _text(value: Any, key: str, _: Selector) -> Predicate:
     pattern = _regex(value, key)
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
-        found = pattern.search(element.text)
+        found = pattern.search(context.element_text(element))
         if found:
             _capture(found, captured)
         return bool(found)
@@ -355,14 +369,14 @@ def _inside(value: Any, key: str, _: Selector) -> Predicate:
     inner = Selector(value, key=key)
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
-        elements = context.document.elements
-        for index in reversed(element.ancestors):
-            found = inner.match(elements[index], context)
-            if found is not None:
-                for name, item in found.items():
-                    captured.setdefault(name, item)
-                return True
-        return False
+        found = context.document.nearest_ancestor(
+            element, lambda ancestor: inner.match(ancestor, context), context.memo(inner)
+        )
+        if found is None:
+            return False
+        for name, item in found.items():
+            captured.setdefault(name, item)
+        return True
 
     return predicate
 

@@ -113,8 +113,15 @@ class Density:
         """Matched elements, without units nested inside another unit."""
         selected: list[Element] = []
         chosen: set[int] = set()
+        enclosing: dict[int, bool | None] = {}
+        document = context.document
+
+        def unit(ancestor: Element) -> bool | None:
+            # ancestors come first in document order, so `chosen` already holds theirs
+            return True if ancestor.index in chosen else None
+
         for element, _ in context.selected(self.select):
-            if not chosen.intersection(element.ancestors):
+            if not document.nearest_ancestor(element, unit, enclosing):
                 selected.append(element)
             chosen.add(element.index)
         return selected

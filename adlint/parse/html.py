@@ -270,10 +270,10 @@ class HtmlFeeder:
             url_start,
             url_end,
             hidden,
-            builder.ancestors(),
+            builder.parent(),
         )
         if tag == "img" and attrs.get("alt"):
-            element.add_text(attrs["alt"])
+            element.add_own_text(attrs["alt"])
         void = tag in VOID_TAGS or attribute_text.rstrip().endswith("/")
         builder.add_element(element, void=void)
         if not void and tag in BLOCK_TAGS:

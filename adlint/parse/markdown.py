@@ -116,7 +116,7 @@ class MarkdownWalker:
                 start, end = position(span["start"]), position(span["end"])
             if "Text" in event:
                 if self.image is not None:
-                    self.image.add_text(event["Text"])
+                    self.image.add_own_text(event["Text"])
                 elif not self.skip_code:
                     self._text(event["Text"], start, end)
             elif "Start" in event:
@@ -248,7 +248,7 @@ class MarkdownWalker:
             url_start,
             url_end,
             builder.inherited_hidden(),
-            builder.ancestors(),
+            builder.parent(),
         )
         builder.add_element(element, void=void)
         if tag == "img":

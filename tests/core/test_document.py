@@ -32,9 +32,10 @@ def test_frozen_elements_equal_their_dataclass_construction():
         url="https://x.example/1",
         url_start=12,
         url_end=31,
-        text="one two",
+        text_runs=(1, 2),
     )
     assert element == expected and repr(element) == repr(expected)
+    assert document.element_text(element) == "one two"
     assert pickle.loads(pickle.dumps(element)) == element
 
 
@@ -43,11 +44,13 @@ def test_hidden_ancestor_is_named_innermost_first_and_ancestors_skip_plain_tags(
         '<div id="wrap"><div style="display:none"><span><p class="x"><img src="/a.png">'
         '</p></span></div><ul><li><a href="/b">b</a></li></ul></div>'
     )
-    wrap, hiding, p, img, link = parse_text("t.html", html).elements
+    document = parse_text("t.html", html)
+    wrap, hiding, p, img, link = document.elements
     assert (hiding.hidden, p.hidden, img.hidden) == (
         "display:none",
         "inside hidden <div>",
         "inside hidden <p>",
     )
-    assert img.ancestors == (wrap.index, hiding.index, p.index)
-    assert (link.hidden, link.ancestors, link.text) == ("", (wrap.index,), "b")
+    assert document.ancestors(img) == [p, hiding, wrap]
+    assert (img.parent, p.parent, hiding.parent, wrap.parent) == (p.index, hiding.index, 0, -1)
+    assert (link.hidden, document.ancestors(link), document.element_text(link)) == ("", [wrap], "b")

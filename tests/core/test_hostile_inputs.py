@@ -235,6 +235,53 @@ def test_fix_on_a_page_nested_200000_deep(tmp_path: Path) -> None:
     assert by_rule(report, "affiliate-disclosure-missing") == []
 
 
+def test_stray_end_tags_under_deep_nesting_are_linear(tmp_path: Path) -> None:
+    """Each `</span>` with no `<span>` open searched the whole stack of open elements:
+    20,000 under 20,000 `<div>`s took 12 s, these would take 20 minutes. The subprocess
+    timeout only detects a hang."""
+    depth = 200_000
+    html = "<div>" * depth + "</span>" * depth + f'<a href="{AMAZON.format(3)}">x</a>'
+    report = run_check(tmp_path, "stray.html", html.encode())
+    [link] = by_rule(report, "affiliate-link")
+    assert (link["line"], link["column"]) == (1, 12 * depth + 10)
+
+
+def test_text_under_deep_nesting_is_not_copied_into_every_ancestor(tmp_path: Path) -> None:
+    """Each text was copied into every open element around it (up to 2,000 characters
+    each), and each element kept a tuple of all its ancestors: 30,000 unclosed `<b class>`
+    with a word in each (390 KB) took a minute and 4 GB. The run is held to 1.5 GB of
+    address space here; element text and `inside` still work at the bottom."""
+    depth = 30_000
+    link = f'<a href="{AMAZON.format(4)}">deal</a>'
+    (tmp_path / "deep.html").write_text("<p>" + "<b class=c>x " * depth + link + "</p>\n")
+    (tmp_path / "policy.yaml").write_text(
+        "rules:\n  deep-deal:\n    kind: match\n    severity: warning\n"
+        "    message: 'deal inside {cls}'\n"
+        "    select: {tag: a, text: '^deal$', inside: {tag: b, attr: {class: '(?P<cls>c)'}}}\n"
+    )
+
+    def limit_memory() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024,) * 2)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "adlint", "check", "deep.html", "--no-config", "-j1"]
+        + ["--policy", "policy.yaml", "--select", "deep-deal", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit_memory,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert result.returncode == 0, result.stderr
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["message"] == "deal inside c"
+    # at the URL: after "<p>", the 13-character opening tags with their word, `<a href="`
+    assert (finding["line"], finding["column"]) == (1, 3 + 13 * depth + 9 + 1)
+
+
 def test_200000_nested_markdown_quotes_and_lists(tmp_path: Path) -> None:
     text = (
         ">" * 200_000

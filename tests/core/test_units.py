@@ -87,6 +87,25 @@ def test_selector_captures_named_groups_and_constants():
     }
 
 
+def test_inside_captures_from_the_innermost_matching_ancestor():
+    """`inside` answers from a memo shared by the document's elements: each link must still
+    get its own innermost slot, and a link outside every slot none."""
+    html = (
+        '<div class="ad" data-x="1"><div class="ad" data-x="2">'
+        '<a href="/1">1</a><span class="s"><b><a href="/4">4</a></b></span>'
+        '</div><a href="/2">2</a><p><a href="/5">5</a></p></div><a href="/3">3</a>'
+    )
+    document = parse_text("t.html", html)
+    context = MatchContext(document, (), None)
+    selector = Selector({"tag": "a", "inside": {"class": "ad", "attr": {"data-x": "(?P<x>\\d)"}}})
+    found = [(e.url, c) for e, c in context.selected(selector)]
+    assert found == [("/1", {"x": "2"}), ("/4", {"x": "2"}), ("/2", {"x": "1"}), ("/5", {"x": "1"})]
+    span = next(e for e in document.elements if e.tag == "span")
+    link4 = next(e for e in document.elements if e.url == "/4")
+    assert [e.tag for e in document.ancestors(link4)] == ["span", "div", "div"]
+    assert link4.parent == span.index  # <b> has no attributes: not recorded, not a parent
+
+
 def test_selection_is_shared_by_selectors_written_alike():
     document = parse_text("t.html", '<a href="/1" class="x">1</a><a href="/2">2</a>')
     context = MatchContext(document, (), None)
@@ -235,3 +254,18 @@ def test_message_leaves_out_a_parenthesised_part_whose_field_is_empty(data, expe
 def test_message_keeps_parentheses_without_fields_or_with_several():
     template = "{a} (see docs) ({a} and {b})"
     assert render_message(template, {"a": "x"}) == "x (see docs) (x and )"
+
+
+def test_density_counts_a_unit_nested_in_another_unit_once():
+    """An AdSense `<ins>` inside an `ad-slot` container is one ad, however deep (the
+    nesting test now walks parents through a memo instead of each element's ancestors)."""
+    nested = (
+        '<div class="ad-slot"><section class="s"><div id="d">'
+        '<ins class="adsbygoogle"></ins></div></section></div>'
+    )
+    text = f'{nested}\n\n{nested}\n\n<ins class="adsbygoogle"></ins>\n\nProse.\n\n{nested}\n'
+    messages = [f.message for f in lint_text(text, POLICY, path="t.html") if f.rule == "ad-density"]
+    assert "Too many ads for the content: 3 ad units stacked with no content between them" in (
+        messages
+    )
+    assert not any("6 ad units" in m or "4 ad units" in m for m in messages), messages

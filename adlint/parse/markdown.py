@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
@@ -103,17 +104,25 @@ class MarkdownWalker:
         """The image being read: its Text events are alt text, not prose."""
         self.top_blocks: list[int] = []
         """Where each top-level block begins (see Document.top_blocks)."""
+        self.links: list[_OpenLink] = []
+        """The links and images being read, innermost last."""
 
     def walk(self) -> None:
         position = self.offsets
         ascii_only = position.ascii
+        links = self.links
         for event, span in pyromark.events_with_range(self.text, options=_OPTIONS):
-            if isinstance(event, str):
+            if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+                if links:
+                    end = span["end"] if ascii_only else position(span["end"])
+                    links[-1].text_end = max(links[-1].text_end, end)
                 continue
             if ascii_only:
                 start, end = span["start"], span["end"]
             else:
                 start, end = position(span["start"]), position(span["end"])
+            if links and event.get("End") not in _LINKS:
+                links[-1].text_end = max(links[-1].text_end, end)  # a part of its text
             if "Text" in event:
                 if self.image is not None:
                     self.image.add_own_text(event["Text"])
@@ -150,10 +159,8 @@ class MarkdownWalker:
                 self.builder.end_block(end)
         if name == "CodeBlock":
             self.skip_code -= 1
-        elif name == "Link":
-            self.builder.close_element("a", end)
-        elif name == "Image":
-            self.image = None
+        elif name in _LINKS:
+            self._close_link(self.links.pop(), end)
 
     def _text(self, content: str, start: int, end: int) -> None:
         self.builder.add_text(content, start)
@@ -183,27 +190,48 @@ class MarkdownWalker:
         if info.get("title"):
             attrs["title"] = info["title"]
         kind = info.get("link_type", "Inline")
+        span: tuple[int, int] | None = None
         if kind in ("Autolink", "Email"):
-            span: tuple[int, int] | None = (start + 1, end - 1)
-        elif kind == "Inline":
-            span = self._inline_destination(url, start, end)
-        else:
+            span = (start + 1, end - 1)
+        elif kind != "Inline":
             span = self._definition_destination(info.get("id", ""), url)
         construct_end = end if tag == "img" else span[1] if span else end
-        self._add(tag, attrs, start, construct_end, url, span, void=tag == "img")
+        element = self._add(tag, attrs, start, construct_end, url, span, void=tag == "img")
+        # `![` or `[`: where the text would end if it were empty
+        text_start = start + 2 if tag == "img" else start + 1
+        self.links.append(_OpenLink(element, kind == "Inline", text_start, end))
 
-    def _inline_destination(self, url: str, start: int, end: int) -> tuple[int, int] | None:
-        """The destination sits in the final `(...)` of `[text](dest "title")`."""
-        source = self.text[start:end]
-        opening = source.rfind("](")
-        while opening >= 0:
-            rest = source[opening + 2 :]
+    def _close_link(self, link: _OpenLink, end: int) -> None:
+        """At the link's end its text is known, so its inline destination can be found."""
+        element = link.element
+        if link.inline and element.url is not None:
+            span = self._inline_destination(element.url, link.text_end, link.end)
+            if span is not None:
+                element.url_start, element.url_end = span
+                if element.tag == "a":
+                    element.end = span[1]
+        if element.tag == "a":
+            self.builder.close_element("a", end)
+        else:
+            self.image = None
+
+    def _inline_destination(self, url: str, text_end: int, end: int) -> tuple[int, int] | None:
+        """The destination follows the `](` that ends the link text: the first one after the
+        text's last part. Searching from the link's end instead tried every `](` inside a
+        title, each up to the end: 20,000 of them took 31 s. A few more are tried in case a
+        text part ended early; each try reads only up to the link's end.
+        """
+        opening = self.text.find("](", text_end, end)
+        for _ in range(_DESTINATION_TRIES):
+            if opening < 0:
+                return None
+            rest = self.text[opening + 2 : end]
             stripped = rest.lstrip(" \t\r\n")
-            begin = start + opening + 2 + len(rest) - len(stripped)
+            begin = opening + 2 + len(rest) - len(stripped)
             raw = _raw_destination(stripped)
             if _unescape_destination(raw) == url:
                 return _span(raw, begin)
-            opening = source.rfind("](", 0, opening)
+            opening = self.text.find("](", opening + 2, end)
         return None
 
     def _definition_destination(self, label: str, url: str) -> tuple[int, int] | None:
@@ -235,7 +263,7 @@ class MarkdownWalker:
         span: tuple[int, int] | None,
         *,
         void: bool,
-    ) -> None:
+    ) -> PendingElement:
         url_start, url_end = span if span else (None, None)
         builder = self.builder
         element = PendingElement(
@@ -253,6 +281,22 @@ class MarkdownWalker:
         builder.add_element(element, void=void)
         if tag == "img":
             self.image = element
+        return element
+
+
+_LINKS = ("Link", "Image")
+_DESTINATION_TRIES = 4
+
+
+@dataclass(slots=True)
+class _OpenLink:
+    """A link or image whose End event has not come: where its text ends so far."""
+
+    element: PendingElement
+    inline: bool
+    """Whether its destination is written in it (`[text](dest)`), to be found at its end."""
+    text_end: int
+    end: int
 
 
 def render_html(markdown: str) -> str:

@@ -282,6 +282,17 @@ def test_text_under_deep_nesting_is_not_copied_into_every_ancestor(tmp_path: Pat
     assert (finding["line"], finding["column"]) == (1, 3 + 13 * depth + 9 + 1)
 
 
+def test_a_link_title_full_of_link_syntax_is_linear(tmp_path: Path) -> None:
+    """The destination was searched from the link's end, trying every `](` of the title,
+    each up to the end: 20,000 took 31 s, these would take over ten minutes. The
+    subprocess timeout only detects a hang."""
+    title = "](" * 100_000
+    text = f'Intro.\n\n[deal]({AMAZON.format(5)} "{title}")\n'
+    report = run_check(tmp_path, "title.md", text.encode())
+    [link] = by_rule(report, "affiliate-link")
+    assert (link["line"], link["column"], link["end_column"]) == (3, 8, 8 + len(AMAZON.format(5)))
+
+
 def test_200000_nested_markdown_quotes_and_lists(tmp_path: Path) -> None:
     text = (
         ">" * 200_000

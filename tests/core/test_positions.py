@@ -186,3 +186,40 @@ def test_spaces_around_an_attribute_url_are_not_part_of_it():
 )
 def test_escaped_parentheses_in_a_destination_keep_the_url_span(destination: str, length: int):
     assert findings(f"[x]({destination}) end\n", "affiliate-link") == [(1, 5, 1, 5 + length)]
+
+
+AMAZON_URL = "https://www.amazon.com/dp/B0?tag=me-20"
+
+
+@pytest.mark.parametrize(
+    ("link", "column"),
+    [
+        # the destination follows the `](` that ends the text, wherever else `](` appears
+        (f"[a]({AMAZON_URL})", 5),
+        (f'[a]({AMAZON_URL} "the ]( in a title")', 5),
+        (f"[`](`]({AMAZON_URL})", 8),  # `](` in a code span of the text
+        (f"[a\\](b]({AMAZON_URL})", 9),  # an escaped bracket in the text
+        (f"[![img](i.png)]({AMAZON_URL})", 17),  # an image as the text
+        (f"[]({AMAZON_URL})", 4),  # no text at all
+        (f"[*a* <b>x</b>\n]( {AMAZON_URL} )", 4),  # a soft break ends the text; spaces
+        (f"[a]({AMAZON_URL} (a title\\(]\\())", 5),  # escaped parentheses in a (title)
+    ],
+)
+def test_inline_destination_after_the_link_text(link: str, column: int):
+    [event] = [
+        e
+        for e, _ in pyromark.events_with_range(link, options=pyromark.Options.ENABLE_TABLES)
+        if isinstance(e, dict)
+        and "Start" in e
+        and isinstance(e["Start"], dict)
+        and next(iter(e["Start"])) in ("Link", "Image")
+        and next(iter(e["Start"].values()))["dest_url"] == AMAZON_URL
+    ]
+    assert event  # the parser reads the same destination
+    rows = [
+        (f.line, f.column, f.end_column)
+        for f in lint_text(link + "\n", POLICY)
+        if f.rule == "affiliate-link"
+    ]
+    line = link.count("\n") + 1
+    assert rows == [(line, column, column + len(AMAZON_URL))]

@@ -102,6 +102,8 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
         return _problem_document(target.display, error.reason), data
     except RecursionError:
         return _problem_document(target.display, "document is nested too deeply to parse"), data
+    except MemoryError:  # what was built is freed by now: the other files go on
+        return _problem_document(target.display, "not enough memory to parse this file"), data
 
 
 def target_bytes(target: Target) -> bytes:
@@ -190,6 +192,8 @@ def _safe_hits(rule: Rule, document: Document, context: RuleContext) -> Iterator
         yield from rule.kind.check(document, context)
     except RecursionError:
         yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up: document nested too deeply"})
+    except MemoryError:
+        yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up on this file: not enough memory"})
     except PatternTimeout as timeout:
         yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up on this file: {timeout}"})
 

@@ -153,20 +153,35 @@ def test_every_file_of_a_run_is_accounted_for(
 # --- pathological files, each through the real command in its own process -------------
 
 
-def run_check(tmp_path: Path, name: str, data: bytes, *extra: str) -> dict:
-    """Lint one file in a fresh process; the timeout is a hang detector, not a speed test."""
-    article = tmp_path / name
-    article.write_bytes(data)
-    out = tmp_path / "out.json"
-    command = [sys.executable, "-m", "adlint", "check", name, "--format", "json", "-o", "out.json"]
-    result = subprocess.run(
-        [*command[:5], *extra, *command[5:], "-j1", "--no-config"],
+def run_adlint(
+    tmp_path: Path, *argv: str, memory_mb: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run adlint in a fresh process in `tmp_path`, its address space held to `memory_mb`
+    when given; the timeout is a hang detector, not a speed test."""
+
+    def limit_memory() -> None:
+        import resource
+
+        if memory_mb is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024,) * 2)
+
+    return subprocess.run(
+        [sys.executable, "-m", "adlint", *argv],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
+        preexec_fn=limit_memory,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
+
+
+def run_check(tmp_path: Path, name: str, data: bytes, *extra: str) -> dict:
+    """Lint one file in a fresh process; its JSON report."""
+    (tmp_path / name).write_bytes(data)
+    out = tmp_path / "out.json"
+    command = ["check", name, *extra, "--format", "json", "-o", "out.json", "-j1", "--no-config"]
+    result = run_adlint(tmp_path, *command)
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     return json.loads(out.read_text(encoding="utf-8"))
@@ -219,14 +234,7 @@ def test_fix_on_a_page_nested_200000_deep(tmp_path: Path) -> None:
     page = tmp_path / "deep.html"
     link = f'<a href="{AMAZON.format(7)}">deal</a>'
     page.write_text("<div>" * depth + f"<p>Our pick: {link}</p>" + "</div>" * depth + "\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "adlint", "fix", "--no-config", "--no-cache", "deep.html"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
+    result = run_adlint(tmp_path, "fix", "--no-config", "--no-cache", "deep.html")
     assert result.returncode in (0, 1), result.stderr
     fixed = page.read_text()
     assert f'<a href="{AMAZON.format(7)}" rel="sponsored">deal</a>' in fixed
@@ -259,21 +267,11 @@ def test_text_under_deep_nesting_is_not_copied_into_every_ancestor(tmp_path: Pat
         "    message: 'deal inside {cls}'\n"
         "    select: {tag: a, text: '^deal$', inside: {tag: b, attr: {class: '(?P<cls>c)'}}}\n"
     )
-
-    def limit_memory() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024,) * 2)
-
-    result = subprocess.run(
-        [sys.executable, "-m", "adlint", "check", "deep.html", "--no-config", "-j1"]
-        + ["--policy", "policy.yaml", "--select", "deep-deal", "--format", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=limit_memory,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    result = run_adlint(
+        tmp_path,
+        *["check", "deep.html", "--no-config", "-j1", "--policy", "policy.yaml"],
+        *["--select", "deep-deal", "--format", "json"],
+        memory_mb=1536,
     )
     assert result.returncode == 0, result.stderr
     [finding] = json.loads(result.stdout)["findings"]

@@ -9,6 +9,7 @@ PyYAML loads at the first parse: with a warm YAML memo (yamlmemo.py) a run needs
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -36,13 +37,47 @@ class LineDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
 
 
+SAFE_DEPTH = 1000
+"""How deep text may nest and still go to libyaml's C parser. It recurses on the C stack
+without a limit: 125 KB of `{a: ` in an article's front matter (25,000 levels) crashed the
+process with SIGSEGV, and hung a -j2 run whose worker it killed. Text that may nest deeper
+goes to PyYAML's Python parser, which stops with a RecursionError, reported as an error."""
+
+_INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
+_INDICATOR = re.compile(r"[-?:][ \t]")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def may_nest_deeper(text: str, limit: int = SAFE_DEPTH) -> bool:
+    """Whether YAML `text` could nest collections more than `limit` deep.
+
+    An upper bound, in string operations that run in C: a level needs a flow bracket, or a
+    deeper indentation, or an indicator (`- `, `? `, `: `) on the line of the level above.
+    Brackets and indicators inside strings only make the bound larger (safe, slower).
+    """
+    brackets = text.count("[") + text.count("{")
+    indents = len({len(indent) for indent in _INDENT.findall(text)})
+    indicators = len(_INDICATOR.findall(text))
+    if brackets + indents + indicators <= limit:  # nearly every file
+        return False
+    if brackets > limit:
+        depth = deepest = 0
+        for bracket in _BRACKET.finditer(text):
+            depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+            deepest = max(deepest, depth)
+        brackets = deepest
+    on_one_line = max(len(_INDICATOR.findall(line)) for line in text.splitlines() or [""])
+    return brackets + indents + on_one_line > limit
+
+
 @functools.cache
-def _loader_class() -> type:
+def _loader_class(pure_python: bool = False) -> type:
     """SafeLoader (libyaml's parser when PyYAML has it: ten times faster, with the same safe
-    constructors) whose mappings record their key lines; duplicate keys are errors."""
+    constructors; PyYAML's own when `pure_python`) whose mappings record their key lines;
+    duplicate keys are errors."""
     import yaml
 
-    base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base: type = yaml.SafeLoader if pure_python else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
@@ -113,7 +148,7 @@ def load_yaml(text: str) -> Any:
 def _parse(text: str) -> Any:
     import yaml
 
-    loader = _loader_class()(text)
+    loader = _loader_class(may_nest_deeper(text))(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from adlint.yamlfile import may_nest_deeper
+
 try:  # libyaml's SafeLoader: same safety (no object construction), many times faster
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -47,7 +49,8 @@ def split_front_matter(text: str) -> FrontMatter:
     if len(source) > MAX_FRONT_MATTER:
         return FrontMatter({}, body_start, "front matter is larger than 256 KB; not parsed", 0)
     try:
-        data = yaml.load(source, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader
+        loader = yaml.SafeLoader if may_nest_deeper(source) else _SafeLoader
+        data = yaml.load(source, Loader=loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         offset = _line_offset(text, opening.end(), mark.line) if mark else 0

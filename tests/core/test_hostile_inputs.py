@@ -23,6 +23,7 @@ from adlint.discover import Target
 from adlint.engine import lint_document, lint_target, read_document
 from adlint.finding import Finding
 from adlint.policy import load_default_policy
+from adlint.yamlfile import may_nest_deeper
 
 POLICY = load_default_policy()
 AMAZON = "https://www.amazon.com/dp/B0{:08d}?tag=pub-20"
@@ -289,6 +290,37 @@ def test_a_link_title_full_of_link_syntax_is_linear(tmp_path: Path) -> None:
     report = run_check(tmp_path, "title.md", text.encode())
     [link] = by_rule(report, "affiliate-link")
     assert (link["line"], link["column"], link["end_column"]) == (3, 8, 8 + len(AMAZON.format(5)))
+
+
+@pytest.mark.parametrize("nesting", ["{a: ", "[", "- "])
+def test_deeply_nested_front_matter_is_reported_not_a_crash(tmp_path: Path, nesting: str) -> None:
+    """libyaml's C parser recursed without a limit: 125 KB of `{a: ` crashed the process
+    (SIGSEGV), and a -j2 run whose worker died hung. Now the Python parser reads such text
+    and stops; the front matter is a parse problem and the body is still linted."""
+    depth = 30_000
+    closing = {"{a: ": "}", "[": "]", "- ": ""}[nesting]
+    front = f"---\nt: {nesting * depth}x{closing * depth}\n---\n"
+    (tmp_path / "deep.md").write_text(front + f"Intro.\n\n[deal]({AMAZON.format(6)})\n")
+    (tmp_path / "other.md").write_text(f"[x]({AMAZON.format(8)})\n")
+    result = run_adlint(
+        tmp_path, "check", ".", "-j2", "--no-config", "--no-cache", "--format", "json"
+    )
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    [problem] = [f for f in findings if f["rule"] == "parse-error"]
+    assert problem["path"] == "deep.md" and "front matter" in problem["message"]
+    links = [(f["path"], f["line"], f["column"]) for f in findings if f["rule"] == "affiliate-link"]
+    assert links == [("deep.md", 6, 8), ("other.md", 1, 5)]
+
+
+def test_may_nest_deeper_bounds_without_parsing() -> None:
+    default = (Path(__file__).resolve().parents[2] / "policies" / "default.yaml").read_text()
+    assert not may_nest_deeper(default)
+    assert not may_nest_deeper("title: A [b] {c}\ntags: [x, y]\n")
+    assert may_nest_deeper("t: " + "[" * 1001 + "]" * 1001)
+    assert not may_nest_deeper("t: " + "[]" * 5000)  # many brackets, never deep
+    assert may_nest_deeper("t: " + "- " * 1001 + "x")
+    assert not may_nest_deeper("".join(f"- {i}: v\n" for i in range(5000)))  # one per line
 
 
 def test_200000_nested_markdown_quotes_and_lists(tmp_path: Path) -> None:

@@ -216,3 +216,13 @@ def test_deeply_nested_any_selectors_load_in_linear_time(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     found = [(f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]]
     assert found == [(3, 5)]
+
+
+def test_a_deeply_nested_policy_is_a_config_error_not_a_crash(tmp_path: Path) -> None:
+    """30,000 nested brackets crashed libyaml's C parser (SIGSEGV); the Python parser reads
+    text that may nest that deep, and stops."""
+    (tmp_path / "policy.yaml").write_text("rules:\n  x: " + "[" * 30_000 + "]" * 30_000 + "\n")
+    (tmp_path / "a.md").write_text("Text.\n")
+    result = adlint(tmp_path, "check", "a.md", "--no-config", "--policy", "policy.yaml")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "adlint: error: policy.yaml:1: YAML nesting is too deep"

@@ -16,12 +16,13 @@ never counts them.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from adlint.document import Comment, Document
 
@@ -122,7 +123,40 @@ def suppressions(document: Document) -> list[Suppression]:
 
 def suppression_reason(rules: list[Suppression], rule: str, line: int) -> str | None:
     """The reason a finding of `rule` on `line` is suppressed, or None."""
-    for suppression in rules:
-        if suppression.covers(rule, line):
-            return suppression.reason
-    return None
+    return suppression_reasons(rules, [(rule, line)])[0]
+
+
+def suppression_reasons(
+    rules: Sequence[Suppression], findings: Sequence[tuple[str, int]]
+) -> list[str | None]:
+    """For each (rule, line), the reason of the first suppression in `rules` covering it.
+
+    One sweep down the lines: every suppression enters a heap per rule id (or `*`) at its
+    first line and is dropped once past its last, so each finding reads two heap tops.
+    Asking every suppression for every finding took 17 s for 10,000 links each under its
+    own `adlint-disable-next-line`.
+    """
+    starts = sorted(
+        (suppression.first_line, order, key)
+        for order, suppression in enumerate(rules)
+        for key in suppression.rules
+    )
+    active: dict[str, list[tuple[int, int]]] = {}
+    reasons: list[str | None] = [None] * len(findings)
+    entered = 0
+    for index in sorted(range(len(findings)), key=lambda i: findings[i][1]):
+        rule, line = findings[index]
+        while entered < len(starts) and starts[entered][0] <= line:
+            _, order, key = starts[entered]
+            heapq.heappush(active.setdefault(key, []), (order, rules[order].last_line))
+            entered += 1
+        best: int | None = None
+        for key in (rule, ALL):
+            heap = active.get(key)
+            while heap and heap[0][1] < line:  # ended above this line, and above all below
+                heapq.heappop(heap)
+            if heap and (best is None or heap[0][0] < best):
+                best = heap[0][0]
+        if best is not None:
+            reasons[index] = rules[best].reason
+    return reasons

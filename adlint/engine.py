@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adlint.directives import suppression_reason, suppressions
+from adlint.directives import suppression_reasons, suppressions
 from adlint.errors import ParseError
 from adlint.finding import Finding, Hit
 from adlint.kinds import RuleContext
@@ -165,15 +165,10 @@ def lint_document(
         link_statuses=link_statuses or {},
         rule_ids=policy.rule_ids,
     )
-    directives = suppressions(document) if document.comments else []
     findings: dict[tuple[Any, ...], Finding] = {}
     for rule in rules:
         for hit in _safe_hits(rule, document, context):
             finding = stamp(rule, hit, document)
-            if directives:
-                reason = suppression_reason(directives, rule.id, finding.line)
-                if reason is not None:
-                    finding = replace(finding, suppressed=reason)
             key = (
                 finding.line,
                 finding.column,
@@ -183,6 +178,15 @@ def lint_document(
                 finding.message,
             )
             findings.setdefault(key, finding)
+    directives = suppressions(document) if document.comments else []
+    if directives:
+        found = list(findings.values())
+        reasons = suppression_reasons(directives, [(f.rule, f.line) for f in found])
+        found = [
+            f if reason is None else replace(f, suppressed=reason)
+            for f, reason in zip(found, reasons, strict=True)
+        ]
+        return sorted(found, key=Finding.sort_key)
     return sorted(findings.values(), key=Finding.sort_key)
 
 

@@ -323,6 +323,21 @@ def test_may_nest_deeper_bounds_without_parsing() -> None:
     assert not may_nest_deeper("".join(f"- {i}: v\n" for i in range(5000)))  # one per line
 
 
+def test_many_suppression_comments_are_linear(tmp_path: Path) -> None:
+    """Every finding asked every suppression whether it covered it: 20,000 links each
+    under its own `adlint-disable-next-line` took 57 s, these would take eight minutes.
+    The subprocess timeout only detects a hang."""
+    count = 60_000
+    block = "<!-- adlint-disable-next-line affiliate-link -- ok -->\n[a]({url})\n\n"
+    text = "".join(block.format(url=AMAZON.format(i)) for i in range(count))
+    report = run_check(tmp_path, "many.md", text.encode())
+    links = by_rule(report, "affiliate-link")
+    assert len(links) == count and all(f["suppressed"] == "ok" for f in links)
+    assert (links[-1]["line"], links[-1]["column"]) == (3 * count - 1, 5)
+    rel = by_rule(report, "affiliate-rel-missing")
+    assert len(rel) == count and not any(f.get("suppressed") for f in rel)
+
+
 def test_200000_nested_markdown_quotes_and_lists(tmp_path: Path) -> None:
     text = (
         ">" * 200_000

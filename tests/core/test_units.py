@@ -7,8 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from adlint.directives import suppression_reason, suppressions
+from adlint.directives import Suppression, suppression_reason, suppression_reasons, suppressions
 from adlint.discover import discover
 from adlint.engine import lint_document, lint_text, render_message
 from adlint.parse import parse_text
@@ -162,6 +164,28 @@ def test_disable_enable_ranges_and_next_line():
     assert suppression_reason(found, "ad-unit", 6) == "sold"
     assert suppression_reason(found, "tracking-pixel", 6) is None
     assert suppression_reason(found, "anything", 8) == "adlint-disable directive"
+
+
+_SUPPRESSION = st.builds(
+    Suppression,
+    st.frozensets(st.sampled_from(["a", "b", "*"]), min_size=1),
+    st.integers(1, 12),
+    st.integers(0, 6),
+    st.sampled_from(["r1", "r2", "r3"]),
+).map(lambda s: replace(s, last_line=s.first_line + s.last_line))
+
+
+@given(
+    st.lists(_SUPPRESSION, max_size=12),
+    st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 20)), max_size=20),
+)
+def test_suppression_sweep_gives_the_first_covering_suppression(rules, findings):
+    """The sweep must agree with the definition: the first suppression, in document order,
+    whose lines and rules cover the finding."""
+    expected = [
+        next((s.reason for s in rules if s.covers(rule, line)), None) for rule, line in findings
+    ]
+    assert suppression_reasons(rules, findings) == expected
 
 
 def test_annotation_comments_are_not_directives():

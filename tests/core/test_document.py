@@ -5,7 +5,12 @@ from __future__ import annotations
 import pickle
 from dataclasses import fields
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from adlint.document import Element, line_starts_of
+from adlint.finding import Finding, Severity
+from adlint.outcome import utf16_columns
 from adlint.parse import parse_text
 
 
@@ -54,3 +59,31 @@ def test_hidden_ancestor_is_named_innermost_first_and_ancestors_skip_plain_tags(
     assert document.ancestors(img) == [p, hiding, wrap]
     assert (img.parent, p.parent, hiding.parent, wrap.parent) == (p.index, hiding.index, 0, -1)
     assert (link.hidden, document.ancestors(link), document.element_text(link)) == ("", [wrap], "b")
+
+
+@given(
+    st.lists(st.text(alphabet="a é👍\r\n\ud800", max_size=12), min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(1, 7), st.integers(1, 14)), max_size=12),
+)
+def test_utf16_columns_count_surrogate_pairs_as_two(lines: list[str], places):
+    """Against the definition: the UTF-16 length of the line before the column, plus one."""
+    text = "\n".join(lines)
+    starts = line_starts_of(text)
+    split = [text[a:b] for a, b in zip(starts, (*starts[1:], len(text)), strict=True)]
+    findings = [
+        Finding("p", line, column, line, column, "r", Severity.INFO, "m")
+        for line, column in places
+        if line <= len(split) and column <= len(split[line - 1]) + 1
+    ]
+
+    def expected(line: int, column: int) -> int:
+        return len(split[line - 1][: column - 1].encode("utf-16-le", "surrogatepass")) // 2 + 1
+
+    columns = utf16_columns(text, starts, findings)
+    wanted = tuple((expected(f.line, f.column),) * 2 for f in findings)
+    if columns is None:
+        assert all(
+            pair == (f.column, f.end_column) for pair, f in zip(wanted, findings, strict=True)
+        )
+    else:
+        assert columns == wanted

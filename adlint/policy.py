@@ -227,7 +227,8 @@ def _merge_top_level(raw: RawPolicy, path: Path, display: str, data: LineDict) -
         if key in data:
             items = _string_list(data[key], display, data.line_of(key), key)
             if key == "site":
-                raw.sites.extend(i.lower() for i in items if i.lower() not in raw.sites)
+                # dict.fromkeys: in order, once each (a `not in` the list was quadratic)
+                raw.sites = list(dict.fromkeys([*raw.sites, *(i.lower() for i in items)]))
             else:
                 for item in items:
                     where = (display, data.line_of(key))

@@ -134,5 +134,26 @@ def is_third_party(url: str, sites: tuple[str, ...]) -> bool:
     parts = split(url)
     if parts is None or not parts.host:
         return False
-    domain = registered_domain(parts.host)
-    return not any(domain == s or host_matches(parts.host, s) for s in sites)
+    plain, wildcard = _site_index(sites)
+    if registered_domain(parts.host) in plain:
+        return False
+    host = parts.host.lower()
+    if host in plain:
+        return False
+    dot = host.find(".")
+    while dot >= 0:  # each parent domain of the host, as host_matches would match it
+        suffix = host[dot + 1 :]
+        if suffix in plain or suffix in wildcard:
+            return False
+        dot = host.find(".", dot + 1)
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _site_index(sites: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The site's domains (`example.com`) and wildcard parents (`*.example.com` as
+    `example.com`), as sets: a URL is looked up in them by its parent domains, where
+    matching every site in turn cost sites x URLs (4,000 of each took 7 s)."""
+    plain = frozenset(s.lower() for s in sites if not s.startswith("*."))
+    wildcard = frozenset(s[2:].lower() for s in sites if s.startswith("*."))
+    return plain, wildcard

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from adlint import urls
 from adlint.urls import split, split_general
 
 PIECES = st.sampled_from(
@@ -76,3 +77,16 @@ def test_plain_affiliate_url_parts():
         "/order/checkout.php",
     )
     assert parts.param("affiliate") == "190024"
+
+
+_LABEL = st.sampled_from(["a", "b", "example", "co", "uk", "com"])
+_HOST = st.lists(_LABEL, min_size=1, max_size=4).map(".".join)
+
+
+@given(st.lists(st.one_of(_HOST, _HOST.map("*.{}".format)), max_size=6), _HOST)
+def test_third_party_agrees_with_matching_each_site(sites: list[str], host: str):
+    """The indexed lookup must answer as trying every site in turn did."""
+    url = f"https://{host}/page"
+    domain = urls.registered_domain(host)
+    expected = not any(domain == s or urls.host_matches(host, s) for s in sites)
+    assert urls.is_third_party(url, tuple(sites)) == expected

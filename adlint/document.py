@@ -163,6 +163,19 @@ class Document:
             index.setdefault(element.tag, []).append(element)
         return index
 
+    def element_starting_at(self, offset: int) -> Element | None:
+        """The first element whose tag or URL starts at `offset`, or None."""
+        return self._by_offset.get(offset)
+
+    @functools.cached_property
+    def _by_offset(self) -> dict[int, Element]:
+        index: dict[int, Element] = {}
+        for element in self.elements:
+            index.setdefault(element.start, element)
+            if element.url_start is not None:
+                index.setdefault(element.url_start, element)
+        return index
+
     def candidates(self, tags: frozenset[str] | None) -> Sequence[Element]:
         """The elements whose tag is in `tags` (all when None), in document order."""
         if tags is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import tempfile
@@ -54,12 +55,18 @@ class FixResult:
 
 
 def resolve(edits: list[Edit]) -> list[Edit]:
-    """Keep a deterministic, non-overlapping subset: removals first, then by position."""
+    """Keep a deterministic, non-overlapping subset: removals first, then by position.
+
+    The kept edits stay sorted by position, and being disjoint, only the one before a new
+    edit and the two from its start on can clash with it (comparing with every kept edit
+    made 20,000 fixable links take 32 s).
+    """
     kept: list[Edit] = []
     for edit in sorted(edits, key=lambda e: (PRIORITY[e.kind], e.start, e.end, e.rule)):
-        if any(_overlaps(edit, other) for other in kept):
+        at = bisect.bisect_left(kept, (edit.start, edit.start), key=lambda k: (k.start, k.end))
+        if any(_overlaps(edit, other) for other in kept[max(at - 1, 0) : at + 2]):
             continue
-        kept.append(edit)
+        kept.insert(at, edit)
     return sorted(kept)
 
 
@@ -75,9 +82,14 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
-    for edit in sorted(edits, reverse=True):
-        text = text[: edit.start] + edit.replacement + text[edit.end :]
-    return text
+    """`text` with the (non-overlapping) edits made, in one pass."""
+    pieces = []
+    position = 0
+    for edit in sorted(edits):
+        pieces += (text[position : edit.start], edit.replacement)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def plan(target: Target, policy: Policy) -> FixResult | None:

@@ -7,12 +7,15 @@ inserted paragraph goes before the element's top-level block (insertion.py).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from adlint.fix.actions import AddAttrToken, FixAction, InsertText, RemoveElement
 from adlint.fix.insertion import insertion
+from adlint.parse.builder import VOID_TAGS
 from adlint.parse.html import attribute_spans
 
 if TYPE_CHECKING:
@@ -38,11 +41,8 @@ class NotFixable(Exception):
 
 
 def element_at(document: Document, offset: int) -> Element | None:
-    """The element whose tag or URL starts at `offset`."""
-    for element in document.elements:
-        if element.start == offset or element.url_start == offset:
-            return element
-    return None
+    """The element whose tag or URL starts at `offset` (the first one, in document order)."""
+    return document.element_starting_at(offset)
 
 
 def edit_for(action: FixAction, document: Document, offset: int, rule: str) -> Edit:
@@ -89,13 +89,22 @@ def _add_token(action: AddAttrToken, document: Document, element: Element, rule:
     return Edit(position, position, added, "attr", rule)
 
 
+@functools.lru_cache(maxsize=8)
+def _end_tags(text: str, tag: str) -> list[tuple[int, int]]:
+    """(start, end) of every `</tag>` in the text, found once per document and tag:
+    searching from each removed element to the end of the page was quadratic."""
+    pattern = re.compile(rf"</{re.escape(tag)}\s*>", re.IGNORECASE)
+    return [match.span() for match in pattern.finditer(text)]
+
+
 def _remove(document: Document, element: Element, rule: str) -> Edit:
     text = document.text
     start, end = element.start, element.end
-    if not document.text[start:end].rstrip().endswith("/>"):
-        closing = re.compile(rf"</{re.escape(element.tag)}\s*>", re.IGNORECASE).search(text, end)
-        if closing and element.tag not in ("img", "input", "source", "embed", "br", "hr"):
-            end = closing.end()
+    if element.tag not in VOID_TAGS and not text[start:end].rstrip().endswith("/>"):
+        ends = _end_tags(text, element.tag)
+        index = bisect.bisect_left(ends, (end, end))
+        if index < len(ends):
+            end = ends[index][1]
     line_start = document.line_start(start)
     line_end = end
     while line_end < len(text) and text[line_end] in " \t":

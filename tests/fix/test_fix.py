@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 
 from adlint.cli import main
 from adlint.discover import Target
-from adlint.fix.apply import plan, resolve
-from adlint.fix.edits import Edit
+from adlint.fix.apply import _overlaps, apply_edits, plan, resolve
+from adlint.fix.edits import PRIORITY, Edit
 from adlint.policy import load_default_policy
 
 POLICY = load_default_policy()
@@ -188,3 +189,29 @@ def test_fix_then_check_leaves_nothing_fixable_and_keeps_other_bytes(tmp_path_fa
     path.write_bytes(first.fixed.encode())
     second = plan(target, POLICY)
     assert second is not None and second.applied == []
+
+
+_EDIT = st.builds(
+    Edit,
+    st.integers(0, 30),
+    st.integers(0, 6),
+    st.sampled_from(["", "x", "yz"]),
+    st.sampled_from(["remove", "insert", "attr"]),
+    st.sampled_from(["r1", "r2"]),
+).map(lambda e: replace(e, end=e.start + (0 if e.kind == "insert" else e.end)))
+
+
+@given(st.lists(_EDIT, max_size=14))
+def test_resolve_keeps_what_checking_every_kept_edit_would(edits: list[Edit]):
+    """The bisecting resolve must keep exactly the edits the definition keeps: in priority
+    order, each edit that overlaps none kept before it."""
+    kept: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: (PRIORITY[e.kind], e.start, e.end, e.rule)):
+        if not any(_overlaps(edit, other) for other in kept):
+            kept.append(edit)
+    assert resolve(edits) == sorted(kept)
+    text = "abcdefghij" * 4
+    expected = text
+    for edit in sorted(kept, reverse=True):
+        expected = expected[: edit.start] + edit.replacement + expected[edit.end :]
+    assert apply_edits(text, resolve(edits)) == expected

@@ -63,11 +63,15 @@ def resolve(edits: list[Edit]) -> list[Edit]:
     """
     kept: list[Edit] = []
     for edit in sorted(edits, key=lambda e: (PRIORITY[e.kind], e.start, e.end, e.rule)):
-        at = bisect.bisect_left(kept, (edit.start, edit.start), key=lambda k: (k.start, k.end))
+        at = bisect.bisect_left(kept, (edit.start, edit.start), key=_span)
         if any(_overlaps(edit, other) for other in kept[max(at - 1, 0) : at + 2]):
             continue
-        kept.insert(at, edit)
+        bisect.insort(kept, edit, key=_span)
     return sorted(kept)
+
+
+def _span(edit: Edit) -> tuple[int, int]:
+    return edit.start, edit.end
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:

@@ -448,22 +448,33 @@ class Policy:
 
     def _variant(self, indexes: tuple[int, ...]) -> list[Rule]:
         if indexes not in self._variants:
-            assert self.raw is not None
-            raw = RawPolicy(
-                rules=dict(self.raw.rules),
-                origins={k: _copy_origin(v) for k, v in self.raw.origins.items()},
-            )
-            for index in indexes:
-                override = self.overrides[index]
-                for rule_id, definition in override.rules.items():
-                    line = (
-                        override.rules.line_of(rule_id)
-                        if isinstance(override.rules, LineDict)
-                        else override.line
-                    )
-                    merge_rule(raw, str(rule_id), definition, override.source, line, override.base)
-            self._variants[indexes] = build_rules(raw)
+            self._variants[indexes] = self._build_with(indexes)
         return self._variants[indexes]
+
+    def _build_with(self, indexes: tuple[int, ...], *, named_only: bool = False) -> list[Rule]:
+        """The rules with the given overrides applied; with `named_only`, only the rules
+        those overrides name (enough to validate an override: building every rule for every
+        override made 2,000 overrides of 2,000 rules take 5 minutes and 10 GB)."""
+        assert self.raw is not None
+        named = {str(i) for n in indexes for i in self.overrides[n].rules} if named_only else None
+        raw = RawPolicy(
+            rules={k: v for k, v in self.raw.rules.items() if named is None or k in named},
+            origins={
+                k: _copy_origin(v)
+                for k, v in self.raw.origins.items()
+                if named is None or k in named
+            },
+        )
+        for index in indexes:
+            override = self.overrides[index]
+            for rule_id, definition in override.rules.items():
+                line = (
+                    override.rules.line_of(rule_id)
+                    if isinstance(override.rules, LineDict)
+                    else override.line
+                )
+                merge_rule(raw, str(rule_id), definition, override.source, line, override.base)
+        return build_rules(raw)
 
 
 def _copy_origin(origin: _Origin) -> _Origin:
@@ -528,9 +539,9 @@ def load_policy(layers: Sequence[tuple[Path, LineDict]]) -> Policy:
         raw=raw,
     )
     policy.catalogue = _load_catalogue(raw)
-    for indexes in {tuple([i]) for i in range(len(overrides))}:
-        policy._variant(indexes)  # validate every override now, not at the first match
-    if not rules and not any(policy._variants.values()):
+    # validate every override now, not at the first file it matches
+    enabled = [policy._build_with((i,), named_only=True) for i in range(len(overrides))]
+    if not rules and not any(enabled):
         raise _no_rules(*layers[0])
     return policy
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 from adlint.engine import lint_document, target_bytes
 from adlint.errors import ParseError
 from adlint.fix.actions import FixAction, parse_fix
+from adlint.fix.diff import unified_diff
 from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
 from adlint.parse import parse_text
 from adlint.parse.source import decode, file_encoding
@@ -45,13 +45,7 @@ class FixResult:
         return self.bom + self.fixed.encode(self.encoding)
 
     def diff(self) -> str:
-        lines = difflib.unified_diff(
-            self.original.splitlines(keepends=True),
-            self.fixed.splitlines(keepends=True),
-            fromfile=f"a/{self.path}",
-            tofile=f"b/{self.path}",
-        )
-        return "".join(lines)
+        return unified_diff(self.original, self.fixed, self.applied, self.path)
 
 
 def resolve(edits: list[Edit]) -> list[Edit]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from adlint.cli import main
 from adlint.discover import Target
 from adlint.fix.apply import _overlaps, apply_edits, plan, resolve
+from adlint.fix.diff import unified_diff
 from adlint.fix.edits import PRIORITY, Edit
 from adlint.policy import load_default_policy
 
@@ -215,3 +217,61 @@ def test_resolve_keeps_what_checking_every_kept_edit_would(edits: list[Edit]):
     for edit in sorted(kept, reverse=True):
         expected = expected[: edit.start] + edit.replacement + expected[edit.end :]
     assert apply_edits(text, resolve(edits)) == expected
+
+
+def _patched(original: str, diff: str) -> str:
+    """Apply a unified diff the way `patch` would (hunks in order, context checked)."""
+    old = original.splitlines(keepends=True)
+    out: list[str] = []
+    at = 0
+    lines = diff.splitlines(keepends=True)[2:]
+    for line in lines:
+        if line.startswith("@@"):
+            start = int(line.split()[1][1:].split(",")[0])
+            length = line.split()[1].split(",")[1:] or ["1"]
+            first = start - 1 if length != ["0"] else start
+            out += old[at:first]
+            at = first
+        elif line[0] in " -":
+            assert old[at] == line[1:], (old[at], line)
+            at += 1
+            if line[0] == " ":
+                out.append(line[1:])
+        else:
+            out.append(line[1:])
+    return "".join(out + old[at:])
+
+
+_LINE = st.sampled_from(["a\n", "b\n", "<p>x</p>\n", "\n", "c\r\n", "d\rd\n"])
+
+
+@given(st.lists(_LINE, max_size=30).map("".join), st.lists(_EDIT, max_size=8))
+def test_diff_around_the_edits_patches_original_into_fixed(text: str, edits: list[Edit]):
+    """Whatever the edits, the diff turns the original into the fixed text. (Texts end with
+    a line break: like difflib's, the diff marks no missing final newline.)"""
+    edits = [e for e in edits if e.end < len(text)]  # the final line break stays
+    kept = resolve(edits)
+    fixed = apply_edits(text, kept)
+    diff = unified_diff(text, fixed, kept, "p.md")
+    assert _patched(text, diff) == fixed
+    if not diff:
+        assert fixed.splitlines() == text.splitlines()
+
+
+def test_diff_is_difflibs_for_ordinary_fixes(tmp_path):
+    lines = [f"<p>para {i}</p>\n" for i in range(40)]
+    lines[5] = '<a href="https://www.amazon.com/dp/B1?tag=x-20">a</a>\n'
+    lines[30] = '<a href="https://www.amazon.com/dp/B2?tag=x-20">b</a>\n'
+    path = tmp_path / "page.html"
+    path.write_text("".join(lines))
+    result = plan(Target(path, "page.html"), POLICY)
+    assert result is not None and result.applied
+    expected = "".join(
+        difflib.unified_diff(
+            result.original.splitlines(keepends=True),
+            result.fixed.splitlines(keepends=True),
+            fromfile="a/page.html",
+            tofile="b/page.html",
+        )
+    )
+    assert result.diff() == expected and expected.count("@@ -") == 2

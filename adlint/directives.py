@@ -54,24 +54,31 @@ class Suppression:
         )
 
 
-def _directives(document: Document) -> Iterator[tuple[Comment, str, str, int]]:
-    """(comment, action, arguments, where the arguments start in the document) for each
-    directive comment: the one reading of the syntax, for suppressing and for checking."""
+def _heads(document: Document) -> Iterator[tuple[Comment, re.Match[str]]]:
+    """Each comment that opens with an `adlint-` word, and that word: the one reading of the
+    syntax, for suppressing and for checking."""
     for comment in document.comments:
         match = _DIRECTIVE.match(comment.body)
-        if match and match.group(1) in ACTIONS:
-            arguments = comment.body[match.end() :].rstrip()
-            yield comment, match.group(1), arguments, comment.body_start + match.end()
+        if match:
+            yield comment, match
+
+
+def _directives(document: Document) -> Iterator[tuple[Comment, str, str, int]]:
+    """(comment, action, arguments, where the arguments start in the document) for each
+    directive comment."""
+    for comment, head in _heads(document):
+        if head.group(1) in ACTIONS:
+            arguments = comment.body[head.end() :].rstrip()
+            yield comment, head.group(1), arguments, comment.body_start + head.end()
 
 
 def unknown_directives(document: Document) -> Iterator[tuple[str, int, int]]:
     """(word, start, end) for each comment that opens with an `adlint-` word that is no
     directive: it suppresses nothing, so the findings it meant to silence are reported."""
-    for comment in document.comments:
-        match = _DIRECTIVE.match(comment.body)
-        if match and match.group(1) not in ACTIONS:
-            start = comment.body_start + match.start(1) - len("adlint-")
-            yield f"adlint-{match.group(1)}", start, comment.body_start + match.end()
+    for comment, head in _heads(document):
+        if head.group(1) not in ACTIONS:
+            start = comment.body_start + head.start(1) - len("adlint-")
+            yield f"adlint-{head.group(1)}", start, comment.body_start + head.end()
 
 
 def _rule_ids(arguments: str) -> Iterator[re.Match[str]]:
@@ -80,9 +87,8 @@ def _rule_ids(arguments: str) -> Iterator[re.Match[str]]:
 
 
 def _parse_arguments(arguments: str) -> tuple[frozenset[str], str]:
-    ids, _, reason = arguments.partition("--")
-    rules = frozenset(rule.group() for rule in _RULE_ID.finditer(ids))
-    return rules or frozenset({ALL}), " ".join(reason.split())
+    rules = frozenset(rule.group() for rule in _rule_ids(arguments))
+    return rules or frozenset({ALL}), " ".join(arguments.partition("--")[2].split())
 
 
 def named_rules(document: Document) -> Iterator[tuple[str, str, int, int]]:

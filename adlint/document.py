@@ -241,11 +241,3 @@ class Document:
             parts.append(text)
             size += len(text)
         return " ".join(" ".join(parts).split())[:MAX_TEXT] if parts else ""
-
-    def prose_before(self, offset: int) -> str:
-        """Return the visible text that appears before `offset`, runs joined by spaces."""
-        return " ".join(run.text for run in self.runs if run.start < offset)
-
-    def prose(self) -> str:
-        """Return all visible text, runs joined by spaces."""
-        return " ".join(run.text for run in self.runs)

@@ -178,16 +178,15 @@ def lint_document(
                 finding.message,
             )
             findings.setdefault(key, finding)
+    found = list(findings.values())
     directives = suppressions(document) if document.comments else []
     if directives:
-        found = list(findings.values())
         reasons = suppression_reasons(directives, [(f.rule, f.line) for f in found])
         found = [
             f if reason is None else replace(f, suppressed=reason)
             for f, reason in zip(found, reasons, strict=True)
         ]
-        return sorted(found, key=Finding.sort_key)
-    return sorted(findings.values(), key=Finding.sort_key)
+    return sorted(found, key=Finding.sort_key)
 
 
 def _safe_hits(rule: Rule, document: Document, context: RuleContext) -> Iterator[Hit]:

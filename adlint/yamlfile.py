@@ -55,6 +55,8 @@ def may_nest_deeper(text: str, limit: int = SAFE_DEPTH) -> bool:
     deeper indentation, or an indicator (`- `, `? `, `: `) on the line of the level above.
     Brackets and indicators inside strings only make the bound larger (safe, slower).
     """
+    if len(text) <= limit:  # every level takes a character: front matter nearly always
+        return False
     brackets = text.count("[") + text.count("{")
     indents = len({len(indent) for indent in _INDENT.findall(text)})
     indicators = len(_INDICATOR.findall(text))

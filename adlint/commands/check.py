@@ -23,6 +23,7 @@ from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
     fail_on,
+    format_from_ending,
     lint_stream,
     load_policy_from_args,
     use_color,
@@ -118,10 +119,9 @@ SUFFIX_FORMATS = ((".sarif", "sarif"), (".sarif.json", "sarif"), (".json", "json
 def resolve_format(name: str | None, output: Path | None = None) -> str:
     """An explicit --format wins; else the output file's ending; else auto."""
     if name is None and output is not None:
-        file_name = output.name.lower()
-        for suffix, format_name in SUFFIX_FORMATS:
-            if file_name.endswith(suffix):
-                return format_name
+        named = format_from_ending(output, SUFFIX_FORMATS)
+        if named is not None:
+            return named
     if name not in (None, "auto"):
         return name
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

@@ -133,6 +133,13 @@ def _split(values: Iterable[str]) -> set[str]:
     return {item.strip() for value in values for item in value.split(",") if item.strip()}
 
 
+def format_from_ending(output: Path, endings: Iterable[tuple[str, str]]) -> str | None:
+    """The format an output file's name ends in (`report.sarif.json` -> sarif), or None;
+    `endings` are (ending, format) pairs, the first that fits wins."""
+    name = output.name.lower()
+    return next((format_name for ending, format_name in endings if name.endswith(ending)), None)
+
+
 def config_start(args: argparse.Namespace) -> Path:
     """Where config lookup starts: the first PATH's directory, else the working directory.
 

@@ -29,6 +29,7 @@ from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
+    format_from_ending,
     lint_stream,
     load_policy_from_args,
 )
@@ -96,14 +97,14 @@ def resolve_format(name: str | None, output: Path | None) -> str:
         return name
     if output is None:
         return "markdown"
-    suffix = output.suffix.lower()
-    if suffix not in SUFFIX_FORMATS:
+    named = format_from_ending(output, SUFFIX_FORMATS.items())
+    if named is None:
         raise PolicyError(
             f'cannot tell the report format from "{output.name}"; use --format html, '
             "markdown or json",
             key="--output",
         )
-    return SUFFIX_FORMATS[suffix]
+    return named
 
 
 def run(args: argparse.Namespace) -> int:

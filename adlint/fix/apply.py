@@ -13,7 +13,7 @@ from adlint.engine import lint_document, target_bytes
 from adlint.errors import ParseError
 from adlint.fix.actions import FixAction, parse_fix
 from adlint.fix.diff import unified_diff
-from adlint.fix.edits import PRIORITY, Edit, NotFixable, edit_for
+from adlint.fix.edits import PRIORITY, Edit, NotFixable, apply_edits, edit_for
 from adlint.parse import parse_text
 from adlint.parse.source import decode, file_encoding
 
@@ -77,17 +77,6 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     if b.start == b.end:
         return a.start < b.start < a.end
     return a.start < b.end and b.start < a.end
-
-
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """`text` with the (non-overlapping) edits made, in one pass."""
-    pieces = []
-    position = 0
-    for edit in sorted(edits):
-        pieces += (text[position : edit.start], edit.replacement)
-        position = edit.end
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 def plan(target: Target, policy: Policy) -> FixResult | None:

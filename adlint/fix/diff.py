@@ -15,6 +15,8 @@ import difflib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from adlint.fix.edits import apply_edits
+
 if TYPE_CHECKING:
     from adlint.fix.edits import Edit
 
@@ -28,7 +30,7 @@ def unified_diff(original: str, fixed: str, edits: Sequence[Edit], path: str) ->
     new = fixed.splitlines(keepends=True)
     opcodes = _opcodes(original, old, new, sorted(edits))
     if opcodes is None:  # the edits did not keep to whole lines: compare everything
-        opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        opcodes = difflib.SequenceMatcher(None, old, new).get_opcodes()
     groups = list(_grouped(opcodes))
     if not groups:
         return ""
@@ -71,7 +73,7 @@ def _opcodes(
         if first > old_at:
             opcodes.append(("equal", old_at, first, new_at, new_at + first - old_at))
             new_at += first - old_at
-        text = _applied(original, starts[first], starts[last], edits[edit_from:edit_to])
+        text = apply_edits(original, edits[edit_from:edit_to], starts[first], starts[last])
         region_new = text.splitlines(keepends=True)
         if new[new_at : new_at + len(region_new)] != region_new:
             return None
@@ -84,16 +86,6 @@ def _opcodes(
     if old_at < len(old):
         opcodes.append(("equal", old_at, len(old), new_at, len(new)))
     return opcodes
-
-
-def _applied(original: str, start: int, end: int, edits: Sequence[Edit]) -> str:
-    pieces = []
-    position = start
-    for edit in edits:
-        pieces += (original[position : edit.start], edit.replacement)
-        position = edit.end
-    pieces.append(original[position:end])
-    return "".join(pieces)
 
 
 def _grouped(opcodes: list[Opcode]) -> Iterator[list[Opcode]]:

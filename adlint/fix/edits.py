@@ -19,6 +19,8 @@ from adlint.parse.builder import VOID_TAGS
 from adlint.parse.html import attribute_spans
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from adlint.document import Document, Element
 
 PRIORITY = {"remove": 0, "insert": 1, "attr": 2}
@@ -34,6 +36,17 @@ class Edit:
     replacement: str
     kind: str = "attr"
     rule: str = ""
+
+
+def apply_edits(text: str, edits: Sequence[Edit], start: int = 0, end: int | None = None) -> str:
+    """`text[start:end]` with the (non-overlapping) edits inside it made, in one pass."""
+    pieces = []
+    position = start
+    for edit in sorted(edits):
+        pieces += (text[position : edit.start], edit.replacement)
+        position = edit.end
+    pieces.append(text[position:end])
+    return "".join(pieces)
 
 
 class NotFixable(Exception):

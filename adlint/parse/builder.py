@@ -185,9 +185,6 @@ class DocumentBuilder:
         """Whether text now is inside an `<a>` (asked for text that may hold a bare URL)."""
         return bool(self.stack) and self.stack[-1].in_link
 
-    def in_textless(self) -> bool:
-        return bool(self.stack) and self.stack[-1].tag in TEXTLESS_TAGS
-
     # -- text -----------------------------------------------------------------------------
     def add_text(self, text: str, start: int) -> None:
         """Record visible text: a prose run (the open elements' text), words for the block."""

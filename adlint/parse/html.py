@@ -192,6 +192,7 @@ class HtmlFeeder:
         """Feed tokens from `position` on; stop after a raw-text element (`<script>`), whose
         content is no markup, and return where to go on (the end of `text` when done)."""
         builder = self.builder
+        outline = self.outline
         for match in _TOKEN.finditer(text, position):
             start, end = match.span()
             if start > position:
@@ -205,7 +206,6 @@ class HtmlFeeder:
                     builder.comments.append(Comment(base + start, base + end, comment))
                 continue
             tag = tag.lower()
-            outline = self.outline
             if closing:
                 builder.close_element(tag, base + start)
                 if outline is not None and not builder.in_block():

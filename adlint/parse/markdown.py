@@ -28,9 +28,9 @@ _TRAILING_PUNCTUATION = ".,:;!?*_~'\""
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _DESTINATION_RUN = re.compile(r"[^\s()]*")
+"""A destination up to its first space or parenthesis (`\\s` is exactly `str.isspace`)."""
 _ASCII_PUNCTUATION = frozenset(string.punctuation)
 """What a backslash escapes in CommonMark."""
-"""A destination up to its first space or parenthesis (`\\s` is exactly `str.isspace`)."""
 _BLOCKS = frozenset(
     (
         "Paragraph",

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from adlint.engine import lint_document, lint_target, read_document
 from adlint.finding import Finding
 from adlint.policy import load_default_policy
 from adlint.yamlfile import may_nest_deeper
+from tests.core.fresh import run_adlint
 
 POLICY = load_default_policy()
 AMAZON = "https://www.amazon.com/dp/B0{:08d}?tag=pub-20"
@@ -152,29 +151,6 @@ def test_every_file_of_a_run_is_accounted_for(
 
 
 # --- pathological files, each through the real command in its own process -------------
-
-
-def run_adlint(
-    tmp_path: Path, *argv: str, memory_mb: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run adlint in a fresh process in `tmp_path`, its address space held to `memory_mb`
-    when given; the timeout is a hang detector, not a speed test."""
-
-    def limit_memory() -> None:
-        import resource
-
-        if memory_mb is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024,) * 2)
-
-    return subprocess.run(
-        [sys.executable, "-m", "adlint", *argv],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=limit_memory,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
 
 
 def run_check(tmp_path: Path, name: str, data: bytes, *extra: str) -> dict:
@@ -494,13 +470,6 @@ def test_front_matter_alias_bomb_is_reported_not_expanded(tmp_path: Path) -> Non
     [link] = by_rule(report, "affiliate-link")
     assert (link["line"], link["column"]) == (14, 10)
     assert by_rule(report, "affiliate-disclosure-missing")  # the bomb is no evidence
-    result = subprocess.run(
-        [sys.executable, "-m", "adlint", "report", "bomb.md", "-o", "report.json", "-j1"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
+    result = run_adlint(tmp_path, "report", "bomb.md", "-o", "report.json", "-j1")
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["files"] == 1

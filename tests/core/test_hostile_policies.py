@@ -8,29 +8,20 @@ only detects hangs (it is far above what the run needs).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from adlint.pattern import MAX_TIMEOUTS, PatternTimeout, UnsafePattern, compile_pattern
+from tests.core.fresh import run_adlint
 
-ROOT = Path(__file__).resolve().parents[2]
 SLOW_BUT_ACCEPTED = ".*.*.*.*=.*.*.*.*X"
 HOSTILE_URL = "https://example.com/?" + "a=" * 3000
 
 
 def adlint(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "adlint", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    return run_adlint(cwd, *argv)
 
 
 def user_rule(select: str) -> str:

@@ -8,28 +8,20 @@ HTML, relative links), without ever reading or writing that file.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.core.fresh import run_adlint
+
 URL = "https://www.amazon.com/dp/B0X?tag=someone-20"
 DIRTY = f'---\ntitle: Deals\n---\nWe sell stuff.\n\n<a href="{URL}">deal</a>\n'
 PIXEL = '<img src="https://t.example/p.gif" width="1" height="1">'
 
 
 def adlint(cwd: Path, stdin: bytes, *argv: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "adlint", *argv],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    return run_adlint(cwd, *argv, stdin=stdin)
 
 
 def check_json(cwd: Path, stdin: bytes, *argv: str) -> tuple[int, dict]:

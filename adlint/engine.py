@@ -91,19 +91,19 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
         data = target_bytes(target)
         return parse_bytes(target.display, data), data
     except FileNotFoundError:
-        return _problem_document(target.display, "file not found"), None
+        return problem_document(target.display, "file not found"), None
     except IsADirectoryError:
-        return _problem_document(target.display, "is a directory"), None
+        return problem_document(target.display, "is a directory"), None
     except PermissionError:
-        return _problem_document(target.display, "permission denied"), None
+        return problem_document(target.display, "permission denied"), None
     except OSError as error:
-        return _problem_document(target.display, f"cannot read file: {error.strerror}"), None
+        return problem_document(target.display, f"cannot read file: {error.strerror}"), None
     except ParseError as error:
-        return _problem_document(target.display, error.reason), data
+        return problem_document(target.display, error.reason), data
     except RecursionError:
-        return _problem_document(target.display, "document is nested too deeply to parse"), data
+        return problem_document(target.display, "document is nested too deeply to parse"), data
     except MemoryError:  # what was built is freed by now: the other files go on
-        return _problem_document(target.display, "not enough memory to parse this file"), data
+        return problem_document(target.display, "not enough memory to parse this file"), data
 
 
 def target_bytes(target: Target) -> bytes:
@@ -143,7 +143,9 @@ def read_article_bytes(path: Path) -> bytes:
     return data
 
 
-def _problem_document(path: str, reason: str) -> Document:
+def problem_document(path: str, reason: str) -> Document:
+    """A Document holding only why the file could not be parsed (the `parse` rule kind
+    reports it), so unreadable files flow through the same rules and outputs as the rest."""
     from adlint.document import Document, Problem
 
     return Document(

@@ -103,6 +103,11 @@ def lint_file(
     """Lint one file and return its Outcome and the bytes it was linted from (None when
     unreadable), which key the result cache. `links` also collects its links."""
     document, data = read_target(target)
+    return lint_parsed(document, policy, links=links), data
+
+
+def lint_parsed(document: Document, policy: Policy, *, links: bool = False) -> Outcome:
+    """Lint a parsed document (or a problem document) into its Outcome."""
     findings = lint_document(document, policy.rules_for(document.path), policy)
     outcome = outcome_of(document, findings)
     if links:
@@ -110,7 +115,7 @@ def lint_file(
 
         web, local = document_links(document, policy)
         outcome = replace(outcome, web_links=web, local_links=local)
-    return outcome, data
+    return outcome
 
 
 def outcome_of(document: Document, findings: Sequence[Finding]) -> Outcome:

@@ -20,17 +20,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from adlint.discover import Target
-from adlint.engine import target_bytes
+from adlint.engine import problem_document, target_bytes
 from adlint.errors import ParseError
-from adlint.outcome import Outcome, lint_file
+from adlint.outcome import Outcome, lint_file, lint_parsed
 from adlint.resultcache import ResultCache, encode_outcome, file_key, stored_outcome
 from adlint.urls import preload
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import Pool
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from adlint.policy import Policy
 
@@ -59,6 +59,9 @@ class PolicyInputs:
 
 Linted = tuple[Target, Outcome, "bytes | None"]
 """A target, its Outcome and its result-cache key (None: not cacheable)."""
+
+_Known = list[tuple[Outcome | None, bytes | None]]
+"""Per target of a chunk, the Outcome the result cache holds (None: to lint) and its key."""
 
 _WORKER: tuple[Policy, PolicyInputs] | None = None
 
@@ -153,7 +156,7 @@ def lint_parallel(
     """
     relax_gc()
     with _Workers(policy, inputs, restrict, jobs) as workers:
-        pending: deque[tuple[list[Target], list[tuple[Outcome | None, bytes | None]], Any]]
+        pending: deque[tuple[list[Target], _Known, _Result | None]]
         pending = deque()
         for chunk, last in _flag_last(_chunks(targets, CHUNK)):
             known = _cached(chunk, inputs, cache)
@@ -165,9 +168,7 @@ def lint_parallel(
             yield from _finish(*pending.popleft(), cache)
 
 
-def _cached(
-    chunk: list[Target], inputs: PolicyInputs, cache: ResultCache | None
-) -> list[tuple[Outcome | None, bytes | None]]:
+def _cached(chunk: list[Target], inputs: PolicyInputs, cache: ResultCache | None) -> _Known:
     """Per target, the Outcome the cache holds (or None) and its key (None: not cacheable)."""
     if cache is None or inputs.cache_settings is None:
         return [(None, None)] * len(chunk)
@@ -180,7 +181,7 @@ def _cached(
         else:
             keys.append(file_key(inputs.cache_settings, target.display, data))
     found = cache.lookup([key for key in keys if key is not None])
-    answers: list[tuple[Outcome | None, bytes | None]] = []
+    answers: _Known = []
     for target, key in zip(chunk, keys, strict=True):
         value = found.get(key) if key is not None else None
         outcome = stored_outcome(target.display, value) if value is not None else None
@@ -192,8 +193,8 @@ def _cached(
 
 def _finish(
     chunk: list[Target],
-    known: list[tuple[Outcome | None, bytes | None]],
-    result: Any,
+    known: _Known,
+    result: _Result | None,
     cache: ResultCache | None,
 ) -> Iterator[Linted]:
     fresh = iter(result.get() if result is not None else ())
@@ -208,7 +209,16 @@ def _finish(
 
 
 class _Workers:
-    """The worker pool, started on first use; `jobs == 1` lints in this process."""
+    """The worker pool, started on first use; `jobs == 1` lints in this process.
+
+    A worker that dies mid-chunk (killed by the out-of-memory killer, a crash in a parser's
+    C code) breaks the whole pool: every chunk in flight fails with it, and nothing says
+    which file was to blame. Those chunks' files are then linted again one at a time on a
+    separate one-worker pool, where a death can only be that file's: it becomes a
+    `parse-error` finding, and the run goes on (a `multiprocessing.Pool` would instead lose
+    the task and wait for it for ever). The main pool is started afresh for the chunks
+    still to come.
+    """
 
     def __init__(
         self,
@@ -218,43 +228,118 @@ class _Workers:
         jobs: int,
     ) -> None:
         self.policy, self.inputs, self.restrict, self.jobs = policy, inputs, restrict, jobs
-        self.pool: Pool | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.solo: ProcessPoolExecutor | None = None
+        self.retired: list[ProcessPoolExecutor] = []
 
-    def submit(self, targets: list[Target], last: bool = False) -> Any:
+    def submit(self, targets: list[Target], last: bool = False) -> _Result:
         """Start linting `targets`; the result's `get()` gives (Outcome, key) pairs. The pool
         is not started for a single file that is the `last` of the run."""
         if self.jobs <= 1 or (self.pool is None and last and len(targets) == 1):
             return _Done([_lint_one(t, self.policy, self.inputs) for t in targets])
         if self.pool is None:
-            import multiprocessing  # loaded only when a file needs linting
+            self.pool = self._start(self.jobs)
+        return _Pending(self, self.pool, self.pool.submit(_lint_chunk, targets), targets)
 
-            import adlint.parse  # noqa: F401  (workers fork with the parsers and the suffix
+    def _start(self, workers: int) -> ProcessPoolExecutor:
+        import multiprocessing  # loaded only when a file needs linting
+        from concurrent.futures import ProcessPoolExecutor
 
-            preload()  # list loaded, rather than each loading them)
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            context = multiprocessing.get_context(method)
-            self.pool = context.Pool(
-                self.jobs, initializer=_initialise, initargs=(self.inputs, self.restrict)
-            )
-        return self.pool.apply_async(_lint_chunk, (targets,))
+        import adlint.parse  # noqa: F401  (workers fork with the parsers and the suffix
+
+        preload()  # list loaded, rather than each loading them)
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_initialise,
+            initargs=(self.inputs, self.restrict),
+        )
+
+    def broken(self, pool: ProcessPoolExecutor, targets: list[Target]) -> list[_Pair]:
+        """A chunk's pool broke: retire it (once) and lint the chunk's files one by one."""
+        if pool is self.pool:
+            self.pool = None
+            self._retire(pool)
+        return [self._alone(target) for target in targets]
+
+    def _alone(self, target: Target) -> _Pair:
+        """Lint one file on the one-worker pool, with nothing else in flight there."""
+        if self.solo is None:
+            self.solo = self._start(1)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.solo.submit(_lint_chunk, [target]).result()[0]
+        except BrokenProcessPool:
+            self._retire(self.solo)
+            self.solo = None
+        document = problem_document(target.display, WORKER_DIED)
+        return lint_parsed(document, self.policy, links=self.inputs.links), None
+
+    def _retire(self, pool: ProcessPoolExecutor) -> None:
+        pool.shutdown(wait=False, cancel_futures=True)
+        self.retired.append(pool)
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        """Stop every worker. After an error (or Ctrl-C) running chunks are not awaited."""
+        failed = exc[0] is not None
+        for pool in (self.pool, self.solo, *self.retired):
+            if pool is not None:
+                if failed:
+                    _kill(pool)
+                pool.shutdown(wait=not failed, cancel_futures=True)
+
+
+WORKER_DIED = (
+    "the worker process linting this file died (killed by the system, e.g. for lack of "
+    "memory, or crashed in a parser), and died again when the file was linted alone"
+)
+
+_Pair = tuple[Outcome, "bytes | None"]
+"""An Outcome and its result-cache key (None: not cached, e.g. a file whose worker died)."""
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Terminate a pool's workers before shutting it down (the executor has no public way
+    before Python 3.14, and forgets its processes on shutdown)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A chunk on the pool; a broken pool's chunk is linted again, file by file."""
+
+    workers: _Workers
+    pool: ProcessPoolExecutor
+    future: Future[list[_Pair]]
+    targets: list[Target]
+
+    def get(self) -> list[_Pair]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            return self.workers.broken(self.pool, self.targets)
 
 
 @dataclass(frozen=True)
 class _Done:
-    """An in-process result, shaped like the pool's AsyncResult."""
+    """An in-process result, shaped like _Pending."""
 
-    value: list[tuple[Outcome, bytes | None]]
+    value: list[_Pair]
 
-    def get(self) -> list[tuple[Outcome, bytes | None]]:
+    def get(self) -> list[_Pair]:
         return self.value
+
+
+_Result = _Pending | _Done
 
 
 def in_shard(display: str, shard: tuple[int, int] | None) -> bool:

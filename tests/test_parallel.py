@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 
 from adlint.cli import main
+from adlint.parallel import WORKER_DIED
+from tests.core.fresh import run_adlint
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
@@ -212,3 +214,25 @@ def test_a_run_with_one_file_to_lint_starts_no_worker_pool(
     (tmp_path / "b.md").write_text("text\n")
     with pytest.raises(AssertionError, match="worker pool"):  # two files do start one
         run_json(capsys, "-j2", "--no-cache", "a.md", "b.md")
+
+
+def test_a_worker_killed_mid_file_costs_that_file_only_and_the_run_goes_on(corpus: Path, capsys):
+    """The system kills the worker linting slow.md (here for its CPU time, as the
+    out-of-memory killer would for its memory). The pool breaks and every chunk in flight
+    fails with it: their files are linted again one by one, slow.md is killed again alone
+    and becomes a parse-error, and every other file gets its usual findings. (With
+    multiprocessing.Pool the lost chunk was awaited for ever: this run hit the timeout.)"""
+    expected = run_json(capsys, "-j1", "--no-cache", ".")["findings"]
+    line = 'Text [a](https://example.com/{0}) <img src="https://t.example/p.gif?{0}" width=1>.\n\n'
+    (corpus / "slow.md").write_text("".join(line.format(n) for n in range(40_000)))
+
+    run = run_adlint(
+        corpus, "check", "-j2", "--no-cache", "--format", "json", ".", cpu_seconds=2, timeout=120
+    )
+
+    assert run.returncode == 1, run.stderr
+    findings = json.loads(run.stdout)["findings"]
+    assert [f for f in findings if f["path"] != "slow.md"] == expected
+    died = [f for f in findings if f["path"] == "slow.md"]
+    assert [(f["rule"], f["line"], f["column"]) for f in died] == [("parse-error", 1, 1)]
+    assert WORKER_DIED in died[0]["message"]

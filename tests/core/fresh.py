@@ -16,17 +16,24 @@ def run_adlint(
     *argv: str,
     stdin: bytes | None = None,
     memory_mb: int | None = None,
+    cpu_seconds: int | None = None,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
     """adlint run in `cwd` from this checkout. Output is text, or bytes when `stdin` is
-    given (bytes in, bytes out); `memory_mb` caps the address space. The timeout only
-    detects a hang: tests never assert on time."""
+    given (bytes in, bytes out); `memory_mb` caps the address space and `cpu_seconds` the
+    CPU time of each process (a worker over it is killed by SIGXCPU, with no core dump).
+    Both limits are inherited by worker processes. The timeout only detects a hang: tests
+    never assert on time."""
+    limited = memory_mb is not None or cpu_seconds is not None
 
-    def limit_memory() -> None:
+    def limit() -> None:
+        import resource
+
         if memory_mb is not None:
-            import resource
-
             resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024,) * 2)
+        if cpu_seconds is not None:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     return subprocess.run(
         [sys.executable, "-m", "adlint", *argv],
@@ -35,6 +42,6 @@ def run_adlint(
         capture_output=True,
         text=stdin is None,
         timeout=timeout,
-        preexec_fn=limit_memory if memory_mb is not None else None,
+        preexec_fn=limit if limited else None,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )

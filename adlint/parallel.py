@@ -1,8 +1,9 @@
 """Lint many files on several processes, streaming results in a stable order.
 
 Workers are processes (parsing is CPU-bound Python). The Policy holds compiled patterns
-and closures, so it is not pickled: each worker rebuilds it once from the same inputs the
-parent used (config path, --policy files, rule selection). Files go out in small chunks and
+and closures, so it is not pickled: forked workers inherit the parent's, and where
+processes are spawned each worker rebuilds it once from the same inputs the parent used
+(config path, --policy files, rule selection). Files go out in small chunks and
 come back as Outcomes (findings plus fingerprints and UTF-16 columns), never as parsed
 documents. At most WINDOW chunks per worker are in flight and results are taken in
 submission order, so the parent's memory stays flat however many files there are (a plain
@@ -87,7 +88,7 @@ _GC_RELAXED = False
 
 
 def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Policy]) -> None:
-    global _WORKER
+    """Build the parent's policy again from its inputs (a spawned worker: nothing inherited)."""
     from adlint.config import load_config
 
     policy, _ = load_config(
@@ -97,7 +98,14 @@ def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Pol
         discover=inputs.discover,
         cache_dir=inputs.cache_dir,
     )
-    _WORKER = (restrict(policy, set(inputs.rules)), inputs)
+    _adopt(restrict(policy, set(inputs.rules)), inputs)
+
+
+def _adopt(policy: Policy, inputs: PolicyInputs) -> None:
+    """Use the parent's policy as is: a forked worker receives it without pickling, so it
+    need not read and build the policy again (40 ms per worker, a third of a small run)."""
+    global _WORKER
+    _WORKER = (policy, inputs)
     relax_gc()  # forked workers inherit it; spawned ones must be told
 
 
@@ -248,12 +256,14 @@ class _Workers:
         import adlint.parse  # noqa: F401  (workers fork with the parsers and the suffix
 
         preload()  # list loaded, rather than each loading them)
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if "fork" in multiprocessing.get_all_start_methods():
+            context, setup = multiprocessing.get_context("fork"), _adopt
+            arguments: tuple[object, ...] = (self.policy, self.inputs)
+        else:  # pragma: no cover - macOS, Windows: the policy cannot be pickled
+            context, setup = multiprocessing.get_context("spawn"), _initialise
+            arguments = (self.inputs, self.restrict)
         return ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_initialise,
-            initargs=(self.inputs, self.restrict),
+            workers, mp_context=context, initializer=setup, initargs=arguments
         )
 
     def broken(self, pool: ProcessPoolExecutor, targets: list[Target]) -> list[_Pair]:

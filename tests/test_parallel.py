@@ -236,3 +236,28 @@ def test_a_worker_killed_mid_file_costs_that_file_only_and_the_run_goes_on(corpu
     died = [f for f in findings if f["path"] == "slow.md"]
     assert [(f["rule"], f["line"], f["column"]) for f in died] == [("parse-error", 1, 1)]
     assert WORKER_DIED in died[0]["message"]
+
+
+def test_forked_workers_use_the_parents_policy_without_reading_it_again(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    """A worker that read the config again would cost its start-up time, and would lint with
+    a different policy if the config changed during the run: here reading it in a worker
+    fails, and every file would become a parse-error."""
+    import os
+
+    import adlint.config
+
+    parent, load = os.getpid(), adlint.config.load_config
+
+    def parent_only(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("a worker read the policy again")
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(adlint.config, "load_config", parent_only)
+    one = run_json(capsys, "-j1", "--no-cache", ".")
+    two = run_json(capsys, "-j2", "--no-cache", ".")
+    assert one == two
+    assert one["summary"]["files"] > 40
+    assert not [f for f in two["findings"] if WORKER_DIED in f["message"]]

@@ -40,6 +40,12 @@ CHUNK = 16
 WINDOW = 4
 """Chunks in flight per worker: enough to keep workers busy while the parent writes."""
 
+WORKER_DIED = (
+    "the worker process linting this file died (killed by the system, e.g. for lack of "
+    "memory, or crashed in a parser), and died again when the file was linted alone"
+)
+"""The parse-error reason for a file whose worker was killed twice (see _Workers)."""
+
 
 @dataclass(frozen=True)
 class PolicyInputs:
@@ -60,6 +66,9 @@ class PolicyInputs:
 
 Linted = tuple[Target, Outcome, "bytes | None"]
 """A target, its Outcome and its result-cache key (None: not cacheable)."""
+
+_Pair = tuple[Outcome, "bytes | None"]
+"""An Outcome and its result-cache key (None: not cached, e.g. a file whose worker died)."""
 
 _Known = list[tuple[Outcome | None, bytes | None]]
 """Per target of a chunk, the Outcome the result cache holds (None: to lint) and its key."""
@@ -103,19 +112,20 @@ def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Pol
 
 def _adopt(policy: Policy, inputs: PolicyInputs) -> None:
     """Use the parent's policy as is: a forked worker receives it without pickling, so it
-    need not read and build the policy again (40 ms per worker, a third of a small run)."""
+    neither reads and builds the policy again (up to 40 ms per worker) nor can it build a
+    different one from a config edited during the run."""
     global _WORKER
     _WORKER = (policy, inputs)
     relax_gc()  # forked workers inherit it; spawned ones must be told
 
 
-def _lint_chunk(chunk: list[Target]) -> list[tuple[Outcome, bytes | None]]:
+def _lint_chunk(chunk: list[Target]) -> list[_Pair]:
     assert _WORKER is not None
     policy, inputs = _WORKER
     return [_lint_one(target, policy, inputs) for target in chunk]
 
 
-def _lint_one(target: Target, policy: Policy, inputs: PolicyInputs) -> tuple[Outcome, bytes | None]:
+def _lint_one(target: Target, policy: Policy, inputs: PolicyInputs) -> _Pair:
     """Lint a file; its cache key is taken over the bytes actually linted."""
     outcome, data = lint_file(target, policy, links=inputs.links)
     if inputs.cache_settings is None or data is None:
@@ -302,15 +312,6 @@ class _Workers:
                 if failed:
                     _kill(pool)
                 pool.shutdown(wait=not failed, cancel_futures=True)
-
-
-WORKER_DIED = (
-    "the worker process linting this file died (killed by the system, e.g. for lack of "
-    "memory, or crashed in a parser), and died again when the file was linted alone"
-)
-
-_Pair = tuple[Outcome, "bytes | None"]
-"""An Outcome and its result-cache key (None: not cached, e.g. a file whose worker died)."""
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:

@@ -1,6 +1,7 @@
 """The command line: parse argv, dispatch to a subcommand, map errors to exit codes.
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error (or
+a bug in adlint outside the per-file work, which reports its bugs on the file instead),
 141 when the reader of the output went away (see EXIT_BROKEN_PIPE).
 Only this module (and adlint/commands/) touches argv, the environment and exit codes.
 """
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 from adlint import __version__
 from adlint.commands import COMMANDS, load
-from adlint.errors import PolicyError
+from adlint.errors import PolicyError, internal_error, raise_internal_errors
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13
@@ -70,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("adlint: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # not 1, which would read as "findings"
+        if raise_internal_errors():
+            raise
+        print(f"adlint: error: {internal_error(error)}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _forget_stdout() -> None:

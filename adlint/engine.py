@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adlint.directives import suppression_reasons, suppressions
-from adlint.errors import ParseError
+from adlint.errors import ParseError, internal_error, raise_internal_errors
 from adlint.finding import Finding, Hit
 from adlint.kinds import RuleContext
 from adlint.pattern import PatternTimeout
@@ -104,6 +104,11 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
         return problem_document(target.display, "document is nested too deeply to parse"), data
     except MemoryError:  # what was built is freed by now: the other files go on
         return problem_document(target.display, "not enough memory to parse this file"), data
+    except Exception as error:
+        if raise_internal_errors():
+            raise
+        reason = f"adlint could not parse this file: {internal_error(error)}"
+        return problem_document(target.display, reason), data
 
 
 def target_bytes(target: Target) -> bytes:
@@ -192,7 +197,8 @@ def lint_document(
 
 
 def _safe_hits(rule: Rule, document: Document, context: RuleContext) -> Iterator[Hit]:
-    """Kinds never raise for content; if one does, report it rather than lose the file."""
+    """Kinds never raise for content; if one does, report it rather than lose the file (and
+    the other rules' findings on it)."""
     try:
         yield from rule.kind.check(document, context)
     except RecursionError:
@@ -201,6 +207,10 @@ def _safe_hits(rule: Rule, document: Document, context: RuleContext) -> Iterator
         yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up on this file: not enough memory"})
     except PatternTimeout as timeout:
         yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} gave up on this file: {timeout}"})
+    except Exception as error:
+        if raise_internal_errors():
+            raise
+        yield Hit(0, 0, {GAVE_UP: f"rule {rule.id} failed on this file: {internal_error(error)}"})
 
 
 def stamp(rule: Rule, hit: Hit, document: Document) -> Finding:

@@ -1,6 +1,11 @@
-"""The two exceptions that cross module boundaries: a bad policy and an unreadable file."""
+"""The two exceptions that cross module boundaries (a bad policy, an unreadable file), and
+how a bug in adlint itself is reported."""
 
 from __future__ import annotations
+
+import os
+import traceback
+from pathlib import PurePath
 
 
 class PolicyError(Exception):
@@ -47,3 +52,35 @@ class ParseError(Exception):
         self.line = line
         self.column = column
         super().__init__(reason)
+
+
+DEBUG_VARIABLE = "ADLINT_DEBUG"
+_PACKAGE = PurePath(__file__).parent
+
+
+def raise_internal_errors() -> bool:
+    """Whether a bug in adlint raises (with its traceback) rather than becoming a finding.
+
+    By default an exception that adlint did not expect, in a parser or a rule, is reported
+    on the file it happened on and the run goes on, as for any file that cannot be parsed:
+    one odd article must not stop a site's audit. `ADLINT_DEBUG=1` restores the traceback
+    for bug reports; the test suite sets it, so that bugs fail tests instead of hiding in
+    findings.
+    """
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
+def internal_error(error: BaseException) -> str:
+    """One line on a bug in adlint: the exception, and where in adlint it was raised."""
+    text = " ".join(str(error).split())[:200]
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = PurePath(frame.filename)
+        if path.is_relative_to(_PACKAGE):
+            where = f" at {PurePath(_PACKAGE.name, path.relative_to(_PACKAGE)).as_posix()}"
+            where += f":{frame.lineno}"
+            break
+    return (
+        f"internal error {type(error).__name__}{': ' if text else ''}{text}{where} "
+        f"(a bug in adlint: please report it; {DEBUG_VARIABLE}=1 shows the traceback)"
+    )

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from adlint.engine import lint_document, read_target
+from adlint.engine import lint_document, problem_document, read_target
+from adlint.errors import internal_error, raise_internal_errors
 from adlint.fingerprint import fingerprints
 
 if TYPE_CHECKING:
@@ -103,7 +104,13 @@ def lint_file(
     """Lint one file and return its Outcome and the bytes it was linted from (None when
     unreadable), which key the result cache. `links` also collects its links."""
     document, data = read_target(target)
-    return lint_parsed(document, policy, links=links), data
+    try:
+        return lint_parsed(document, policy, links=links), data
+    except Exception as error:  # a bug outside any one rule: the file is reported, not lost
+        if raise_internal_errors():
+            raise
+        reason = f"adlint could not lint this file: {internal_error(error)}"
+        return lint_parsed(problem_document(target.display, reason), policy, links=links), None
 
 
 def lint_parsed(document: Document, policy: Policy, *, links: bool = False) -> Outcome:

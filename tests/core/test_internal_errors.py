@@ -3,7 +3,7 @@ happened on, and the run goes on, as for any file that cannot be parsed. `ADLINT
 which the rest of the test suite runs under, raises it with its traceback instead.
 
 The bugs are planted by replacing a parser or a rule with one that raises: adlint has no
-known bug to trigger from an article."""
+known bug to trigger from an article. Running out of memory is planted the same way."""
 
 from __future__ import annotations
 
@@ -142,3 +142,35 @@ def test_a_bug_after_the_rules_ran_still_reports_the_file(
     assert [(f["rule"], f["line"]) for f in broken] == [("parse-error", 1)]
     assert "adlint could not lint this file: internal error IndexError" in broken[0]["message"]
     assert {f["path"] for f in findings} == {"a.md", "b.md", "c.md"}
+
+
+def test_running_out_of_memory_on_one_file_is_that_files_parse_error_even_under_debug(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    """Not a bug but a limit: reported as such, ADLINT_DEBUG or not (a real allocation
+    failure cannot be provoked reliably in a test: under RLIMIT_AS some runs spin)."""
+    monkeypatch.setenv("ADLINT_DEBUG", "1")
+    parse_bytes = adlint.parse.parse_bytes
+
+    def out_of_memory_on_b(path: str, data: bytes):
+        if path == "b.md":
+            raise MemoryError
+        return parse_bytes(path, data)
+
+    monkeypatch.setattr(adlint.parse, "parse_bytes", out_of_memory_on_b)
+    monkeypatch.setattr(Density, "check", _out_of_memory_in_rule)
+    code, findings = check_json(capsys, "-j1", ".")
+
+    assert code == 1
+    broken = [(f["rule"], f["message"]) for f in findings if f["path"] == "b.md"]
+    assert broken == [
+        ("parse-error", "Could not read or parse this file: not enough memory to parse this file")
+    ]
+    gave_up = [f["message"] for f in findings if f["rule"] == "ad-density"]
+    assert gave_up == ["rule ad-density gave up on this file: not enough memory"] * 2
+
+
+def _out_of_memory_in_rule(self, document, context):
+    if document.text:  # not on b.md's problem document
+        raise MemoryError
+    yield from ()

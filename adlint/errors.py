@@ -72,6 +72,7 @@ def raise_internal_errors() -> bool:
 def internal_error(error: BaseException) -> str:
     """One line on a bug in adlint: the exception, and where in adlint it was raised."""
     import traceback  # 5-10 ms to import: only once a bug has been met
+
     text = " ".join(str(error).split())[:200]
     where = ""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):

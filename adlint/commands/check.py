@@ -147,8 +147,8 @@ def run(args: argparse.Namespace) -> int:
     tally = Tally()
     with ExitStack() as stack:
         main_stream = _open(main_output, stack)
-        if format_name == "text" and main_output is None:
-            _stop_workflow_commands(main_stream, stack)
+        if format_name in ("text", "parsable") and main_output is None:
+            _stop_workflow_commands(main_stream, stack)  # their lines start with paths
         if format_name == "text":
             color = use_color(args, main_output)
             outputs: list[tuple[Writer, RunInfo]] = [
@@ -179,10 +179,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
-    """Under GitHub Actions, text output goes to the job log, where a line starting with
-    `::` is a workflow command: a file named `::error::x.md` would forge one. The runner's
-    `::stop-commands::TOKEN` ... `::TOKEN::` pair turns command processing off in between;
-    the token is random, so no article can end the pause early."""
+    """Under GitHub Actions, text and parsable output go to the job log, where a line
+    starting with `::` is a workflow command: a file named `::error::x.md` would forge one.
+    The runner's `::stop-commands::TOKEN` ... `::TOKEN::` pair turns command processing off
+    in between; the token is random, so no article can end the pause early."""
     if os.environ.get("GITHUB_ACTIONS") != "true":
         return
     import secrets

@@ -123,6 +123,7 @@ WriterFactory = Callable[[TextIO], Writer]
 
 FORMATS: dict[str, str] = {
     "text": "TextWriter",
+    "parsable": "ParsableWriter",
     "json": "JsonWriter",
     "sarif": "SarifWriter",
     "github": "GithubWriter",

@@ -27,15 +27,21 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_text_in_the_job_log_pauses_workflow_commands(site: Path, capsys, monkeypatch) -> None:
+@pytest.mark.parametrize("fmt", ["text", "parsable"])
+def test_text_formats_in_the_job_log_pause_workflow_commands(
+    site: Path, capsys, monkeypatch, fmt: str
+) -> None:
+    """Both start lines with the file's path: text its heading, parsable every finding."""
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert main(["check", "--format", "text", "--no-config", FORGED]) == 1
+    assert main(["check", "--format", fmt, "--no-config", FORGED]) == 1
     lines = capsys.readouterr().out.splitlines()
     start = re.fullmatch(r"::stop-commands::([0-9a-f]{32})", lines[0])
     assert start is not None, lines[0]
     assert lines[-1] == f"::{start.group(1)}::"
-    assert FORGED in lines  # the hostile name is printed, but only while commands are off
-    assert not any(line.startswith("::") for line in lines[1:-1] if line != FORGED)
+    body = lines[1:-1]
+    # the hostile name is printed, but only while commands are off
+    assert any(line.startswith(FORGED) for line in body)
+    assert not any(line.startswith("::") for line in body if not line.startswith(FORGED))
     assert all("##[" not in line for line in lines)
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from adlint.document import Document, Problem, line_starts_of
+from adlint.errors import ParseError
 from adlint.parse.builder import DocumentBuilder
 from adlint.parse.frontmatter import blank_front_matter, split_front_matter
 from adlint.parse.html import HtmlFeeder
@@ -48,6 +49,16 @@ def parse_bytes(path: str, data: bytes, *, format: str | None = None) -> Documen
     return document
 
 
+MAX_LINES = 2_000_000
+"""Lines one document may have: every line start is kept (as a Python int, 36 bytes with
+its slot), so a 64 MB file of newlines would need 2.3 GB before any parsing."""
+
+
+def line_breaks(text: str) -> int:
+    """How many line breaks: `\n`, `\r\n` and lone `\r` (counted in C)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def parse_text(
     path: str, text: str, *, format: str | None = None, outline: bool = False
 ) -> Document:
@@ -56,6 +67,8 @@ def parse_text(
     `outline` also finds an HTML page's top-level blocks (Markdown reports its own for
     free): only `adlint fix` needs them, and deriving them costs ~6% of an HTML parse.
     """
+    if len(text) >= MAX_LINES and line_breaks(text) >= MAX_LINES:
+        raise ParseError(f"more than {MAX_LINES:,} lines: too long to lint, not linted")
     format = format or sniff_format(path, text)
     builder = DocumentBuilder()
     front_matter: dict[str, object] = {}

@@ -10,8 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adlint.document import MAX_TEXT, Block, Comment, Element, TextRun
+from adlint.errors import ParseError
 from adlint.parse.outline import CONTAINER_TAGS
 from adlint.record import frozen_record
+
+MAX_RECORDS = 1_000_000
+"""Elements, tags, text runs, blocks and comments one document may hold. Articles hold a
+few hundred; each costs ~0.85 KB, so a 64 MB file of three-character paragraphs (`x` and
+a blank line) would need 18 GB. Past this the file is a parse-error, as one over 64 MB."""
 
 
 def count_words(text: str) -> int:
@@ -127,10 +133,33 @@ class DocumentBuilder:
         ignored at once, where searching the stack for it made every stray `</span>`
         cost the depth of the page (20,000 of them under 20,000 `<div>`s took 12 s)."""
         self.current_block: int | None = None
+        self.records = 0
+        """Records made so far, held to MAX_RECORDS."""
 
     # -- elements -------------------------------------------------------------------------
+    def count(self) -> None:
+        """Count one more record against MAX_RECORDS (read here, so tests can lower it).
+        The hot paths (tags, text runs, blocks) inline these two lines."""
+        self.records += 1
+        if self.records > MAX_RECORDS:
+            self.too_dense()
+
+    @staticmethod
+    def too_dense() -> None:
+        raise ParseError(
+            f"more than {MAX_RECORDS:,} elements, text runs and blocks (an article holds "
+            "a few hundred): too dense to lint, not linted"
+        )
+
+    def add_comment(self, comment: Comment) -> None:
+        self.count()
+        self.comments.append(comment)
+
     def add_element(self, element: PendingElement, *, void: bool) -> int:
         """Record an element; non-void elements stay open until `close_element`."""
+        self.records += 1
+        if self.records > MAX_RECORDS:
+            self.too_dense()
         index = len(self.pending)
         self.pending.append(element)
         element.first_run = len(self.runs)
@@ -162,6 +191,9 @@ class DocumentBuilder:
     def open_plain(self, tag: str) -> None:
         """Open a tag that is not recorded as an element (no attributes, nothing to select)
         but still nests: it closes blocks, and its hidden ancestors still hide."""
+        self.records += 1
+        if self.records > MAX_RECORDS:
+            self.too_dense()
         stack = self.stack
         stack.append(OpenTag(tag, -1, "", stack[-1] if stack else None))
         self.open_tags[tag] = self.open_tags.get(tag, 0) + 1
@@ -198,6 +230,9 @@ class DocumentBuilder:
                 return
             if top.hiding:
                 return
+        self.records += 1
+        if self.records > MAX_RECORDS:
+            self.too_dense()
         self.runs.append(frozen_record(TextRun, {"start": start, "text": text}))
         words = count_words(text)
         self.run_words.append(words)
@@ -210,6 +245,9 @@ class DocumentBuilder:
 
     # -- blocks ---------------------------------------------------------------------------
     def open_block(self, start: int) -> int:
+        self.records += 1
+        if self.records > MAX_RECORDS:
+            self.too_dense()
         self.block_spans.append([start, start])
         self.block_words.append(0)
         return len(self.block_spans) - 1

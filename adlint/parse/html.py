@@ -203,7 +203,7 @@ class HtmlFeeder:
             comment, closing, tag, attribute_text = match.group(1, 2, 3, 4)
             if tag is None:
                 if comment is not None:
-                    builder.comments.append(Comment(base + start, base + end, comment))
+                    builder.add_comment(Comment(base + start, base + end, comment))
                 continue
             tag = tag.lower()
             if closing:

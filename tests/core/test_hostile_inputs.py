@@ -473,3 +473,43 @@ def test_front_matter_alias_bomb_is_reported_not_expanded(tmp_path: Path) -> Non
     result = run_adlint(tmp_path, "report", "bomb.md", "-o", "report.json", "-j1")
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["files"] == 1
+
+
+def test_a_file_too_dense_to_lint_is_a_parse_error_not_gigabytes(tmp_path: Path) -> None:
+    """600,000 three-character paragraphs (1.8 MB) are 1.2 million text runs and blocks, at
+    ~0.85 KB each: a 64 MB file of them needed 18 GB. Past a million records the file is a
+    parse-error, as one over 64 MB is, and the run goes on."""
+    report = run_check(tmp_path, "dense.md", b"x\n\n" * 600_000)
+    [error] = report["findings"]
+    assert (error["rule"], error["line"], error["column"]) == ("parse-error", 1, 1)
+    assert "more than 1,000,000 elements, text runs and blocks" in error["message"]
+
+
+def test_the_record_limit_counts_every_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the limit the file is parsed; one record more is refused (the limit lowered to
+    100 here: an HTML comment is one record, with no text or block)."""
+    import adlint.parse.builder
+    from adlint.errors import ParseError
+    from adlint.parse import parse_text
+
+    monkeypatch.setattr(adlint.parse.builder, "MAX_RECORDS", 100)
+    assert len(parse_text("a.html", "<!---->" * 100).comments) == 100
+    with pytest.raises(ParseError, match="more than 100 elements"):
+        parse_text("a.html", "<!---->" * 101)
+    # `<b>x</b>`: its tag (open, not recorded as an element), a text run and its block
+    assert len(parse_text("a.html", "<b>x</b>" * 33).runs) == 33
+    with pytest.raises(ParseError, match="more than 100 elements"):
+        parse_text("a.html", "<b>x</b>" * 34)
+
+
+def test_more_than_two_million_lines_is_a_parse_error() -> None:
+    """Every line start is kept as a Python int (36 bytes with its slot): a 64 MB file of
+    newlines needed 2.3 GB. Lines are counted in C first; CRLF is one break."""
+    from adlint.errors import ParseError
+    from adlint.parse import MAX_LINES, parse_text
+
+    assert MAX_LINES == 2_000_000
+    for breaks in ("\n", "\r\n", "\r"):
+        assert len(parse_text("a.md", breaks * (MAX_LINES - 1)).line_starts) == MAX_LINES
+        with pytest.raises(ParseError, match="more than 2,000,000 lines"):
+            parse_text("a.md", breaks * MAX_LINES)

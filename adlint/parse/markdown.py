@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
+from array import array
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
@@ -51,23 +52,30 @@ class ByteOffsets:
     """Convert UTF-8 byte offsets of a string into character offsets.
 
     Only runs of non-ASCII characters make the two differ, so we keep one record per run
-    and the conversion is a bisect; ASCII-only text (most articles) is the identity.
+    and the conversion is a bisect; ASCII-only text (most articles) is the identity. The
+    records are machine integers in arrays (32 bytes a run): as tuples of Python ints, a
+    25 MB page alternating accented and plain letters held 5 million of them in 0.9 GB.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.ascii = text.isascii()
-        self.runs: list[tuple[int, int, int, int]] = []
-        """(char start, char end, byte start, bytes added by this and earlier runs)."""
-        self.byte_starts: list[int] = []
+        self.byte_starts = array("q")
+        """Per run of non-ASCII characters: where it starts, in bytes."""
+        self.char_starts = array("q")
+        self.char_ends = array("q")
+        self.extras = array("q")
+        """Bytes added by this run and the earlier ones."""
         if self.ascii:
             return
         extra = 0
         for match in _NON_ASCII.finditer(text):
-            byte_start = match.start() + extra
-            extra += len(match.group().encode("utf-8")) - len(match.group())
-            self.runs.append((match.start(), match.end(), byte_start, extra))
-            self.byte_starts.append(byte_start)
+            start, end = match.span()
+            self.byte_starts.append(start + extra)
+            extra += len(match.group().encode("utf-8")) - (end - start)
+            self.char_starts.append(start)
+            self.char_ends.append(end)
+            self.extras.append(extra)
 
     def __call__(self, byte_offset: int) -> int:
         if self.ascii:
@@ -75,10 +83,12 @@ class ByteOffsets:
         index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
         if index < 0:
             return byte_offset
-        char_start, char_end, byte_start, extra = self.runs[index]
+        extra, char_end = self.extras[index], self.char_ends[index]
         if byte_offset >= char_end + extra:
             return byte_offset - extra
-        prefix = self.text[char_start:char_end].encode("utf-8")[: byte_offset - byte_start]
+        char_start = self.char_starts[index]
+        run = self.text[char_start:char_end].encode("utf-8")
+        prefix = run[: byte_offset - self.byte_starts[index]]
         return char_start + len(prefix.decode("utf-8", "ignore"))
 
 

@@ -110,7 +110,12 @@ def lint_file(
         if raise_internal_errors():
             raise
         reason = f"adlint could not lint this file: {internal_error(error)}"
-        return lint_parsed(problem_document(target.display, reason), policy, links=links), None
+        return problem_outcome(target.display, reason, policy, links=links), None
+
+
+def problem_outcome(path: str, reason: str, policy: Policy, *, links: bool = False) -> Outcome:
+    """The Outcome of a file that could not be linted, for `reason` (its parse-error)."""
+    return lint_parsed(problem_document(path, reason), policy, links=links)
 
 
 def lint_parsed(document: Document, policy: Policy, *, links: bool = False) -> Outcome:

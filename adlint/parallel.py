@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adlint.discover import Target
-from adlint.engine import problem_document, target_bytes
+from adlint.engine import target_bytes
 from adlint.errors import ParseError
-from adlint.outcome import Outcome, lint_file, lint_parsed
+from adlint.outcome import Outcome, lint_file, problem_outcome
 from adlint.resultcache import ResultCache, encode_outcome, file_key, stored_outcome
 from adlint.urls import preload
 
@@ -294,8 +294,8 @@ class _Workers:
         except BrokenProcessPool:
             self._retire(self.solo)
             self.solo = None
-        document = problem_document(target.display, WORKER_DIED)
-        return lint_parsed(document, self.policy, links=self.inputs.links), None
+        died = problem_outcome(target.display, WORKER_DIED, self.policy, links=self.inputs.links)
+        return died, None  # not cached: the next run tries the file again
 
     def _retire(self, pool: ProcessPoolExecutor) -> None:
         pool.shutdown(wait=False, cancel_futures=True)

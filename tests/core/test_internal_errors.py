@@ -42,6 +42,18 @@ def check_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, lis
     return code, json.loads(capsys.readouterr().out)["findings"]
 
 
+def _parser_raising_on_b(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """Plant `error` in the parser, for b.md only."""
+    parse_bytes = adlint.parse.parse_bytes
+
+    def parse_or_raise(path: str, data: bytes):
+        if path == "b.md":
+            raise error
+        return parse_bytes(path, data)
+
+    monkeypatch.setattr(adlint.parse, "parse_bytes", parse_or_raise)
+
+
 def _raise_in_rule(self, document, context):
     raise ValueError("boom")
     yield  # a generator, as kinds are
@@ -78,14 +90,7 @@ def test_a_parser_that_raises_on_one_file_costs_that_file_only_on_worker_process
     site: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ):
     _, healthy = check_json(capsys, "-j1", ".")
-    parse_bytes = adlint.parse.parse_bytes
-
-    def parse_or_raise(path: str, data: bytes):
-        if path == "b.md":
-            raise KeyError("the parser's bug")
-        return parse_bytes(path, data)
-
-    monkeypatch.setattr(adlint.parse, "parse_bytes", parse_or_raise)  # forked workers too
+    _parser_raising_on_b(monkeypatch, KeyError("the parser's bug"))  # forked workers too
     code, findings = check_json(capsys, "-j2", ".")
 
     assert code == 1
@@ -150,14 +155,7 @@ def test_running_out_of_memory_on_one_file_is_that_files_parse_error_even_under_
     """Not a bug but a limit: reported as such, ADLINT_DEBUG or not (a real allocation
     failure cannot be provoked reliably in a test: under RLIMIT_AS some runs spin)."""
     monkeypatch.setenv("ADLINT_DEBUG", "1")
-    parse_bytes = adlint.parse.parse_bytes
-
-    def out_of_memory_on_b(path: str, data: bytes):
-        if path == "b.md":
-            raise MemoryError
-        return parse_bytes(path, data)
-
-    monkeypatch.setattr(adlint.parse, "parse_bytes", out_of_memory_on_b)
+    _parser_raising_on_b(monkeypatch, MemoryError())
     monkeypatch.setattr(Density, "check", _out_of_memory_in_rule)
     code, findings = check_json(capsys, "-j1", ".")
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from adlint.engine import lint_document, problem_document, read_target
 from adlint.errors import internal_error, raise_internal_errors
 from adlint.fingerprint import fingerprints
+from adlint.timelimit import TimeLimitExceeded, cpu_time_limit
 
 if TYPE_CHECKING:
     from adlint.discover import Target
@@ -99,18 +100,25 @@ def lint_outcome(target: Target, policy: Policy) -> Outcome:
 
 
 def lint_file(
-    target: Target, policy: Policy, *, links: bool = False
+    target: Target, policy: Policy, *, links: bool = False, time_limit: float | None = None
 ) -> tuple[Outcome, bytes | None]:
     """Lint one file and return its Outcome and the bytes it was linted from (None when
-    unreadable), which key the result cache. `links` also collects its links."""
-    document, data = read_target(target)
+    unreadable or given up), which key the result cache. `links` also collects its links;
+    a file using more than `time_limit` seconds of CPU time becomes a parse-error."""
     try:
-        return lint_parsed(document, policy, links=links), data
+        with cpu_time_limit(time_limit):
+            document, data = read_target(target)
+            return lint_parsed(document, policy, links=links), data
+    except TimeLimitExceeded:
+        reason = (
+            f"linting this file took more than {time_limit:g} s of CPU time, so it was given "
+            "up (the limit is file_timeout in config, --file-timeout on the command line)"
+        )
     except Exception as error:  # a bug outside any one rule: the file is reported, not lost
         if raise_internal_errors():
             raise
         reason = f"adlint could not lint this file: {internal_error(error)}"
-        return problem_outcome(target.display, reason, policy, links=links), None
+    return problem_outcome(target.display, reason, policy, links=links), None
 
 
 def problem_outcome(path: str, reason: str, policy: Policy, *, links: bool = False) -> Outcome:

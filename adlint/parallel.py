@@ -62,6 +62,8 @@ class PolicyInputs:
     """The result cache's settings digest; None when results are not cached."""
     cache_dir: Path | None = None
     """Where the caches are (the parsed-YAML memo included); None when not cached."""
+    time_limit: float | None = None
+    """CPU seconds one file may take before it is given up (see adlint/timelimit.py)."""
 
 
 Linted = tuple[Target, Outcome, "bytes | None"]
@@ -108,6 +110,7 @@ def _initialise(inputs: PolicyInputs, restrict: Callable[[Policy, set[str]], Pol
         cache_dir=inputs.cache_dir,
     )
     _adopt(restrict(policy, set(inputs.rules)), inputs)
+    _load_parsers()
 
 
 def _adopt(policy: Policy, inputs: PolicyInputs) -> None:
@@ -119,6 +122,14 @@ def _adopt(policy: Policy, inputs: PolicyInputs) -> None:
     relax_gc()  # forked workers inherit it; spawned ones must be told
 
 
+def _load_parsers() -> None:
+    """Import the parsers and load the suffix list (~0.3 s) before the first file is linted,
+    so that neither counts against that file's time limit."""
+    import adlint.parse  # noqa: F401
+
+    preload()
+
+
 def _lint_chunk(chunk: list[Target]) -> list[_Pair]:
     assert _WORKER is not None
     policy, inputs = _WORKER
@@ -127,7 +138,7 @@ def _lint_chunk(chunk: list[Target]) -> list[_Pair]:
 
 def _lint_one(target: Target, policy: Policy, inputs: PolicyInputs) -> _Pair:
     """Lint a file; its cache key is taken over the bytes actually linted."""
-    outcome, data = lint_file(target, policy, links=inputs.links)
+    outcome, data = lint_file(target, policy, links=inputs.links, time_limit=inputs.time_limit)
     if inputs.cache_settings is None or data is None:
         return outcome, None
     return outcome, file_key(inputs.cache_settings, target.display, data)
@@ -254,6 +265,7 @@ class _Workers:
         """Start linting `targets`; the result's `get()` gives (Outcome, key) pairs. The pool
         is not started for a single file that is the `last` of the run."""
         if self.jobs <= 1 or (self.pool is None and last and len(targets) == 1):
+            _load_parsers()  # not on the first file's time limit
             return _Done([_lint_one(t, self.policy, self.inputs) for t in targets])
         if self.pool is None:
             self.pool = self._start(self.jobs)
@@ -263,9 +275,7 @@ class _Workers:
         import multiprocessing  # loaded only when a file needs linting
         from concurrent.futures import ProcessPoolExecutor
 
-        import adlint.parse  # noqa: F401  (workers fork with the parsers and the suffix
-
-        preload()  # list loaded, rather than each loading them)
+        _load_parsers()  # workers fork with them loaded, rather than each loading them
         if "fork" in multiprocessing.get_all_start_methods():
             context, setup = multiprocessing.get_context("fork"), _adopt
             arguments: tuple[object, ...] = (self.policy, self.inputs)

@@ -38,7 +38,15 @@ if TYPE_CHECKING:
 BUILTIN_PREFIX = "adlint:"
 MAX_EXTENDS_DEPTH = 16
 POLICY_KEYS = ("extends", "site", "networks", "rules", "overrides")
-CONFIG_KEYS = ("fail_on", "exclude_paths", "extensions", "check_links", "links", "cache")
+CONFIG_KEYS = (
+    "fail_on",
+    "exclude_paths",
+    "extensions",
+    "check_links",
+    "links",
+    "cache",
+    "file_timeout",
+)
 RULE_KEYS = (
     "kind",
     "severity",

@@ -1,9 +1,10 @@
 """The config's top-level settings, checked where they are written so that none is misread.
 
-Each file that sets `fail_on`, `exclude_paths`, `extensions`, `check_links`, `cache` or
-`links` has the value checked here as the file is merged, and the policy keeps it normalised:
-a lone string becomes a one-item list (as for `site` and `networks`), and `links` values
-become the link checker's types, with paths resolved against the file's directory. Every key
+Each file that sets `fail_on`, `exclude_paths`, `extensions`, `check_links`, `cache`,
+`file_timeout` or `links` has the value checked here as the file is merged, and the policy
+keeps it normalised: a lone string becomes a one-item list (as for `site` and `networks`),
+and `links` values become the link checker's types, with paths resolved against the file's
+directory. Every key
 of CONFIG_KEYS has a checker (a test holds it to that), so a wrong type stops the run with
 `file:line: key "...": ...` instead of a string being iterated character by character or
 "no" being read as true.
@@ -108,6 +109,13 @@ def _links(value: Any, base: Path) -> dict[str, Any]:
     return converted
 
 
+def _time_limit(value: Any, base: Path) -> float:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not 0 <= value < math.inf:
+        raise _Bad(f"must be a number of seconds, 0 for no limit, not {value!r}")
+    return float(value)
+
+
 CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "fail_on": _fail_on,
     "exclude_paths": _globs,
@@ -115,6 +123,7 @@ CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "check_links": _flag,
     "links": _links,
     "cache": _flag,
+    "file_timeout": _time_limit,
 }
 """One checker per config key: it returns the value normalised or raises _Bad."""
 

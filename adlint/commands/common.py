@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import warnings
@@ -29,6 +30,7 @@ from adlint.parallel import (
     parse_shard,
 )
 from adlint.resultcache import open_results, settings_digest
+from adlint.timelimit import DEFAULT_SECONDS
 
 if TYPE_CHECKING:
     from adlint.policy import Policy, Rule
@@ -108,6 +110,13 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
         help="worker processes (default: the number of CPUs; 1 runs in this process)",
     )
     group.add_argument(
+        "--file-timeout",
+        type=time_limit,
+        metavar="SECONDS",
+        help="give up a file after this much CPU time and report it as a parse-error "
+        f"(default {DEFAULT_SECONDS:g}, or file_timeout in config; 0: no limit)",
+    )
+    group.add_argument(
         "--shard",
         metavar="K/N",
         help="lint only part K of N of the files (split by path hash), for CI matrices",
@@ -127,6 +136,25 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
         "directory, e.g. ~/.cache/adlint)",
     )
     add_link_arguments(parser)
+
+
+def time_limit(text: str) -> float:
+    """An argparse type: CPU seconds a file may take, 0 for no limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more seconds, not {text}")
+    return value
+
+
+def file_time_limit(args: argparse.Namespace, policy: Policy) -> float | None:
+    """--file-timeout, else file_timeout in config, else the default; None: no limit."""
+    given = getattr(args, "file_timeout", None)
+    if given is None:
+        given = policy.settings.get("file_timeout", DEFAULT_SECONDS)
+    return given or None
 
 
 def _split(values: Iterable[str]) -> set[str]:
@@ -255,6 +283,7 @@ def lint_stream(
         links=links is not None,
         cache_settings=settings_digest(policy.sources, chosen) if cache is not None else None,
         cache_dir=directory if cache is not None else None,
+        time_limit=file_time_limit(args, policy),
     )
     jobs = getattr(args, "jobs", None) or default_jobs()
     # in_path_order rebuilds targets from their paths, which would drop piped-in bytes

@@ -9,6 +9,7 @@ from adlint.commands import COMMANDS, check
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
+    file_time_limit,
     fix_targets,
     load_policy_from_args,
     reads_stdin,
@@ -16,6 +17,7 @@ from adlint.commands.common import (
 from adlint.engine import MAX_FILE_BYTES
 from adlint.errors import PolicyError
 from adlint.formats import printable
+from adlint.timelimit import TimeLimitExceeded, cpu_time_limit
 
 NAME = "fix"
 HELP = COMMANDS[NAME]
@@ -46,11 +48,16 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
     from adlint.fix.apply import plan, write  # loaded by fixing runs only
 
     policy, _ = load_policy_from_args(args)
+    limit = file_time_limit(args, policy)
     files = edits = 0
     for target, restricted in fix_targets(args, policy):
         if target.data is not None and len(target.data) > MAX_FILE_BYTES:
             raise PolicyError(f"standard input is larger than {MAX_FILE_BYTES:,} bytes; not fixed")
-        result = plan(target, restricted)
+        try:
+            with cpu_time_limit(limit):
+                result = plan(target, restricted)
+        except TimeLimitExceeded:
+            result = None  # the check after fixing gives it up too, and reports it
         for finding, reason in result.skipped if result is not None else ():
             print(  # the path is a file name: no terminal escapes from it
                 f"{printable(finding.path)}:{finding.line}:{finding.column}: not fixable "

@@ -88,7 +88,10 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
         return None
     if problem:
         return None  # re-encoding replaced bytes would change the file outside any fix
-    document = parse_text(target.display, text, outline=True)
+    try:
+        document = parse_text(target.display, text, outline=True)
+    except (ParseError, RecursionError, MemoryError):
+        return None  # too big or dense to lint: the check after fixing reports why
     rules = {rule.id: rule for rule in policy.rules_for(document.path)}
     findings = lint_document(document, rules.values(), policy)
     bom, encoding = file_encoding(data)

@@ -33,6 +33,9 @@ from tests.core.configsite import DIRTY, check
         ("check_links: maybe\n", '.adlint.yaml:1: key "check_links": must be true or false'),
         ("cache: 'no'\n", '.adlint.yaml:1: key "cache": must be true or false'),
         ("fail_on: bad\n", '.adlint.yaml:1: key "fail_on": must be error, warning or info'),
+        ("file_timeout: -1\n", '.adlint.yaml:1: key "file_timeout": must be a number of seconds'),
+        ("file_timeout: .inf\n", '.adlint.yaml:1: key "file_timeout": must be a number of'),
+        ("file_timeout: true\n", '.adlint.yaml:1: key "file_timeout": must be a number of'),
         ("links: {check: 'no'}\n", '.adlint.yaml:1: key "links.check": expected bool'),
         ("links: [check]\n", '.adlint.yaml:1: key "links": must be a mapping'),
     ],
@@ -46,8 +49,9 @@ def test_bad_setting_exits_2_naming_file_line_and_key(site, capsys, config, expe
 
 
 @pytest.mark.parametrize("key", POLICY_KEYS + CONFIG_KEYS)
-def test_every_top_level_key_refuses_a_number(site, capsys, key):
-    (site / ".adlint.yaml").write_text(f"# a config\n{key}: 5\n")
+def test_every_top_level_key_refuses_a_value_of_the_wrong_type(site, capsys, key):
+    wrong = "one minute" if key == "file_timeout" else 5  # the one numeric key
+    (site / ".adlint.yaml").write_text(f"# a config\n{key}: {wrong}\n")
     code, err = check(capsys)
     assert code == 2
     assert err.startswith(f'adlint: error: .adlint.yaml:2: key "{key}": '), err

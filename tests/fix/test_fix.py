@@ -275,3 +275,33 @@ def test_diff_is_difflibs_for_ordinary_fixes(tmp_path):
         )
     )
     assert result.diff() == expected and expected.count("@@ -") == 2
+
+
+def test_a_file_too_dense_to_lint_is_left_alone_and_the_others_are_fixed(tmp_path, capsys):
+    """It used to stop `adlint fix` with exit 2 and an internal error."""
+    (tmp_path / "dense.md").write_text("x\n\n" * 1_100_000)  # over 2,000,000 lines
+    pixel = 'Intro.\n\n<img src="https://imp.pxf.io/i/1/2/3" width="0" height="0" />\n\nEnd.\n'
+    (tmp_path / "post.md").write_text(pixel)
+
+    code = main(["fix", "--no-config", "--no-cache", str(tmp_path)])
+
+    assert code == 1
+    assert (tmp_path / "post.md").read_text() == "Intro.\n\n\nEnd.\n"
+    assert (tmp_path / "dense.md").stat().st_size == 3 * 1_100_000
+    out = capsys.readouterr().out
+    assert "parse-error" in out and "more than 2,000,000 lines" in out
+
+
+def test_a_file_over_the_time_limit_is_left_alone_and_reported(tmp_path, capsys):
+    line = '<img src="https://imp.pxf.io/i/1/2/{0}" width="0" height="0">\n\n'
+    slow = "".join(line.format(n) for n in range(20_000))
+    (tmp_path / "slow.md").write_text(slow)
+    pixel = 'Intro.\n\n<img src="https://imp.pxf.io/i/1/2/3" width="0" height="0" />\n\nEnd.\n'
+    (tmp_path / "post.md").write_text(pixel)
+
+    code = main(["fix", "--no-config", "--no-cache", "--file-timeout", "0.3", str(tmp_path)])
+
+    assert code == 1
+    assert (tmp_path / "post.md").read_text() == "Intro.\n\n\nEnd.\n"
+    assert (tmp_path / "slow.md").read_text() == slow
+    assert "took more than 0.3 s of CPU time" in capsys.readouterr().out

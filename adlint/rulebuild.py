@@ -32,6 +32,11 @@ class _Bad(ValueError):
         return str(self.args[0])
 
 
+PRECISIONS = ("very-high", "high", "medium", "low")
+"""The values GitHub code scanning reads from a SARIF rule's `precision` property."""
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*\Z", re.I)
+
+
 def _selector(value: Any, key: str) -> Selector:
     try:
         return Selector(value, key=key)
@@ -57,14 +62,19 @@ def _string(value: Any, key: str) -> str:
 
 
 def _number(value: Any, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """Every numeric option is a count, a limit or a share: none can be negative."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise _Bad("must be a number", key)
+    if value < 0:
+        raise _Bad(f"must be 0 or more, not {value}", key)
     return float(value)
 
 
 def _integer(value: Any, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad("must be an integer", key)
+    if value < 0:
+        raise _Bad(f"must be 0 or more, not {value}", key)
     return value
 
 
@@ -137,6 +147,11 @@ def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> 
     for key, value in texts.items():
         if not isinstance(value, str):
             raise fail("must be a string", key)
+    if texts["docs"] and not _WEB_ADDRESS.match(texts["docs"]):
+        raise fail("must be an http(s) URL (SARIF's helpUri, a link in reports)", "docs")
+    precision = definition.get("precision", "high")
+    if precision not in PRECISIONS:
+        raise fail(f"must be one of: {', '.join(PRECISIONS)} (GitHub code scanning's)", "precision")
     if definition.get("fix") is not None:
         from adlint.fix.actions import FixSpecError, parse_fix
 
@@ -155,7 +170,7 @@ def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> 
         severity=Severity(severity),
         message=message,
         tags=tags,
-        precision=str(definition.get("precision", "high")),
+        precision=precision,
         include=include,
         exclude=exclude,
         source=f"{origin.path}:{origin.line}",
@@ -187,6 +202,9 @@ def _configure(
         allowed = getattr(kind, "choices", {}).get(name)
         if allowed and values[name] not in allowed:
             raise fail(f"must be one of: {', '.join(allowed)}", name)
+        maximum = getattr(kind, "maxima", {}).get(name)
+        if maximum is not None and values[name] > maximum:
+            raise fail(f"must be at most {maximum:g}, not {values[name]:g}", name)
     if kind.name == "allowlist" and values.get("ads_txt"):
         values["ads_txt_ids"] = _read_ads_txt(values, fail)
     return kind(**values)

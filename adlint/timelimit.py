@@ -59,7 +59,10 @@ class cpu_time_limit:  # noqa: N801 - used as a context manager, like a function
             signal.signal(signal.SIGPROF, _expire)
             _installed = True
         _armed = True
-        signal.setitimer(signal.ITIMER_PROF, self.seconds)
+        # It fires again every tenth of the limit: Python swallows an exception raised
+        # while a finaliser runs (a generator closed by the collector, a __del__), so one
+        # signal landing there would let the file run on unlimited.
+        signal.setitimer(signal.ITIMER_PROF, self.seconds, max(0.05, self.seconds / 10))
 
     def __exit__(self, *exc: object) -> None:
         global _armed

@@ -9,7 +9,8 @@ What it checks:
 Options:
     select: the elements carrying the value; required.
     value: the captured field to check (e.g. `affiliate_id`, `client`); required.
-    allow: accepted values; `network_id:value` entries apply to one network only.
+    allow: accepted values; `network_id:value` entries apply to one network only. Values
+        compare exactly, case included (AdSense `ca-pub-`/`pub-` IDs in any case).
     ads_txt: path to an ads.txt file (relative to the policy file that names it).
     ads_txt_system: the ad system domain whose records count (default `google.com`).
     at: `url` (default) or `element`.
@@ -55,10 +56,25 @@ def parse_ads_txt(text: str, system: str) -> frozenset[str]:
     return frozenset(ids)
 
 
+_PUBLISHER_ID = re.compile(r"(?:ca-)?((?:host-)?pub-\d{1,20})", re.I)
+
+
 def _bare(value: str) -> str:
-    """AdSense markup says `ca-pub-…`, ads.txt says `pub-…`: compare without `ca-`."""
-    value = value.strip().lower()
-    return value[3:] if value.startswith("ca-") else value
+    """A value as compared. AdSense markup says `ca-pub-…` and ads.txt `pub-…`, in any case:
+    those compare without `ca-` and lower-cased. Everything else compares exactly, since
+    IDs can differ in case alone: Rakuten's 11-character publisher IDs are case-sensitive,
+    and a foreign `lMh2Xiq9xN0` must not pass for our `lmh2xiq9xn0`."""
+    value = value.strip()
+    publisher = _PUBLISHER_ID.fullmatch(value)
+    return publisher.group(1).lower() if publisher else value
+
+
+def _entry(entry: str) -> str:
+    """An `allow` entry as compared: `network_id:value` keeps its network id lower-cased."""
+    network, colon, value = entry.partition(":")
+    if colon and network.strip() and not _PUBLISHER_ID.fullmatch(entry.strip()):
+        return f"{network.strip().lower()}:{_bare(value)}"
+    return _bare(entry)
 
 
 @dataclass(frozen=True)
@@ -82,13 +98,13 @@ class Allowlist:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         if not self.allow and self.ads_txt_ids is None:
             return
-        allowed = {_bare(a) for a in self.allow}
+        allowed = {_entry(a) for a in self.allow}
         for element, captured in context.selected(self.select):
             if not captured.get(self.value):
                 continue
             value = str(captured[self.value])
-            scoped = f"{captured.get('network_id', '')}:{value}"
-            if _bare(value) in allowed or _bare(scoped) in allowed:
+            scoped = f"{str(captured.get('network_id', '')).lower()}:{_bare(value)}"
+            if _bare(value) in allowed or scoped in allowed:
                 continue
             if self.ads_txt_ids is not None and _bare(value) in self.ads_txt_ids:
                 continue

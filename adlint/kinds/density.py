@@ -71,6 +71,7 @@ class Density:
         "detail",
     )
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
+    maxima: ClassVar[dict[str, float]] = {"max_share": 1}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)

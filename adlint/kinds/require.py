@@ -6,10 +6,20 @@ What it checks:
     link" placement) the evidence must appear before an element to cover it; with
     `where: anywhere` anywhere in the document will do.
 
+    Text that lies wholly inside a link does not count: a link labelled "affiliate
+    disclosure" points at a disclosure somewhere else, which the FTC calls not good enough
+    ("behind a poorly labeled hyperlink"). Blocks (paragraphs, list items, headings) are
+    joined with a newline, so `(?m)^...$` matches a whole label block such as "Ad".
+
 Options:
     select: the elements that need evidence; required.
     text: a regex over visible text (not comments, code, URLs or attributes).
-    front_matter: {key: regex or true}: front-matter keys that also count as evidence.
+    front_matter: {key: regex or true}: front-matter keys that also count as evidence;
+        `true` accepts any value but false, no, off, 0, none and empty ones.
+    label: a regex for a label that covers one element wherever the document's text is:
+        in the element's own text or within `label_within` characters after it, as
+        Amazon's link-level "(paid link)".
+    label_within: how far after the element a `label` may start (default 40).
     where: `before` (default) or `anywhere`.
     per: `document` (default: one finding at the first uncovered element) or `element`.
     at: `url` (default) or `element`.
@@ -29,16 +39,17 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from adlint.finding import Hit
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
-from adlint.pattern import SafePattern
 
 if TYPE_CHECKING:
     from adlint.document import Document, Element
+    from adlint.pattern import SafePattern
     from adlint.select import Captured, Selector
 
 MAX_PROSE = 2_000_000
@@ -52,6 +63,8 @@ class Require:
     select: Selector
     text: SafePattern | None = None
     front_matter: Mapping[str, Any] = field(default_factory=dict)
+    label: SafePattern | None = None
+    label_within: int = 40
     where: str = "before"
     per: str = "document"
     at: str = "url"
@@ -72,6 +85,8 @@ class Require:
         uncovered = [(e, c) for e, c in selected if evidence is None or e.start < evidence]
         if self.where == "anywhere" and evidence is not None:
             uncovered = []
+        if self.label is not None:
+            uncovered = [(e, c) for e, c in uncovered if not self._labelled(document, e)]
         if not uncovered:
             return
         targets = uncovered if self.per == "element" else uncovered[:1]
@@ -85,31 +100,107 @@ class Require:
     def _front_matter_has_evidence(self, document: Document) -> bool:
         for key, expected in self.front_matter.items():
             value = document.front_matter.get(key)
-            if value is None or value is False:
-                continue
-            if expected is True or (
-                isinstance(expected, SafePattern) and expected.search(str(value)[:10000])
-            ):
+            if expected is True:
+                if _declares(value):
+                    return True
+            elif value is not None and value is not False and expected.search(str(value)[:10000]):
                 return True
         return False
 
     def _evidence_offset(self, document: Document, first: Element) -> int | None:
-        """Offset of the first visible text that matches `text`, or None."""
+        """Offset of the first visible text that matches `text` and is not wholly link
+        text, or None."""
         if self.text is None:
             return None
         limit = first.start if self.where == "before" else len(document.text)
-        starts: list[int] = []
+        prose = _Prose(document, limit)
+        position = 0
+        for _ in range(MAX_LINK_MATCHES):
+            found = self.text.search(prose.text, position)
+            if found is None:
+                return None
+            runs = prose.runs_of(found.start(), found.end())
+            if not all(index in prose.link_runs for index in runs):
+                return document.runs[runs[0]].start
+            position = max(found.end(), found.start() + 1)
+        return None
+
+    def _labelled(self, document: Document, element: Element) -> bool:
+        """Whether a `label` is in the element's own text or starts just after it."""
+        assert self.label is not None
+        first, past = element.text_runs
+        runs = document.runs
+        own = [runs[i].text for i in range(first, min(past, len(runs)))]
+        end = element.end
+        if past > first and past <= len(runs):
+            end = max(end, runs[past - 1].start + len(runs[past - 1].text))
+        following = []
+        reach = end + self.label_within
+        for index in range(past, min(len(runs), past + 8)):
+            run = runs[index]
+            if run.start >= reach:
+                break
+            following.append(run.text[: reach - run.start])
+        return self.label.search(" ".join(own + following)[:MAX_LABEL]) is not None
+
+
+MAX_LINK_MATCHES = 100
+"""Matches wholly inside links skipped before giving up (each search is time-limited)."""
+MAX_LABEL = 4000
+"""Characters of an element's text and what follows it searched for a `label`."""
+
+_NOT_DECLARED = frozenset(("", "false", "no", "off", "0", "none", "null", "n"))
+
+
+def _declares(value: Any) -> bool:
+    """Whether a front-matter value says "yes": `disclosure: ""`, `"false"` or `0` must not
+    pass for a disclosure."""
+    if value is None or value is False or value == 0:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() not in _NOT_DECLARED
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return True
+
+
+class _Prose:
+    """The visible text before `limit` as one string: runs joined by a space within a
+    block and by a newline between blocks, with where each run begins in it and which runs
+    are link text."""
+
+    def __init__(self, document: Document, limit: int) -> None:
+        block_starts = [block.start for block in document.blocks]
         pieces: list[str] = []
+        self.starts: list[int] = []
         size = 0
+        block = -1
         for run in document.runs:
             if run.start >= limit or size > MAX_PROSE:
                 break
-            starts.append(size)
+            run_block = bisect.bisect_right(block_starts, run.start)
+            if pieces:
+                pieces.append("\n" if run_block != block else " ")
+                size += 1
+            block = run_block
+            self.starts.append(size)
             pieces.append(run.text)
-            size += len(run.text) + 1
-        prose = " ".join(pieces)
-        found = self.text.search(prose)
-        if found is None:
-            return None
-        index = max(i for i, start in enumerate(starts) if start <= found.start())
-        return document.runs[index].start
+            size += len(run.text)
+        self.text = "".join(pieces)
+        self.link_runs = _link_runs(document, len(self.starts))
+
+    def runs_of(self, start: int, end: int) -> range:
+        """The runs a match from `start` to `end` of the text touches."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_left(self.starts, max(end, start + 1)) - 1
+        return range(max(first, 0), max(last, first, 0) + 1)
+
+
+def _link_runs(document: Document, count: int) -> set[int]:
+    """Indexes (below `count`) of the runs read inside a link with a URL."""
+    inside: set[int] = set()
+    for element in document.elements:
+        if element.tag == "a" and element.url:
+            first, past = element.text_runs
+            inside.update(range(first, min(past, count)))
+    return inside

@@ -144,7 +144,11 @@ def hidden_reason(attrs: dict[str, str]) -> str:
     height = _size(attrs.get("height")) if "height" in attrs else _size(style.get("height"))
     if width == 0 or height == 0:
         return f"{_fmt(width)}×{_fmt(height)} size"
-    if width is not None and height is not None and width <= 1 and height <= 1:
+    # 1 px on one side and at most 1 px (or not given) on the other: a 1×1 beacon whose
+    # code sets only one side is still invisible ("width/height 0 or 1", domain.md §3.1).
+    if (width is not None and width <= 1 and (height is None or height <= 1)) or (
+        height is not None and height <= 1 and width is None
+    ):
         return f"{_fmt(width)}×{_fmt(height)} size"
     return ""
 

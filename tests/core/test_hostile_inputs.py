@@ -449,10 +449,14 @@ def test_constructs_that_made_patterns_backtrack_are_linear(tmp_path: Path) -> N
     start = len("<!-- adlint-disable-line") + len(spaces) + 1
     assert (unknown["line"], unknown["column"]) == (1, start)
     assert unknown["end_column"] == start + len("tracking-pixl")
-    # a 1 px wide image is no pixel when its width is no number; a comment hides nothing
-    [pixel] = by_rule(report, "tracking-pixel")
-    assert (pixel["line"], pixel["data"]["url"]) == (4, "https://t.example/c.gif")
-    assert "display:none" in pixel["message"]
+    # a.gif's width is no number, so only its 1 px height counts; a comment hides nothing
+    pixels = by_rule(report, "tracking-pixel")
+    assert [(p["line"], p["data"]["url"]) for p in pixels] == [
+        (2, "https://t.example/a.gif"),
+        (4, "https://t.example/c.gif"),
+    ]
+    assert "?×1 size" in pixels[0]["message"]
+    assert "display:none" in pixels[1]["message"]
 
 
 def test_front_matter_alias_bomb_is_reported_not_expanded(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ files it lists (ESLint's rule), so these tests pin what happens when that surpri
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from adlint.cli import main
@@ -122,3 +123,41 @@ def test_missing_policy_flag_file_names_the_flag(site, capsys):
     code, err = check(capsys, "a.md", "--policy", "nope.yaml")
     assert code == 2
     assert err == 'adlint: error: nope.yaml: key "--policy": policy file not found\n'
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (
+            "ad-density: {max_share: 2}",
+            'rule "ad-density": key "max_share": must be at most 1, not 2',
+        ),
+        (
+            "ad-density: {max_share: -0.5}",
+            'rule "ad-density": key "max_share": must be 0 or more, not -0.5',
+        ),
+        (
+            "ad-density: {max_per_1000_words: -5}",
+            'rule "ad-density": key "max_per_1000_words": must be 0 or more, not -5',
+        ),
+        (
+            "ad-density: {min_words: -1}",
+            'rule "ad-density": key "min_words": must be 0 or more, not -1',
+        ),
+        (
+            "ad-unit: {precision: extreme}",
+            'rule "ad-unit": key "precision": must be one of: very-high, high, medium, low',
+        ),
+        (
+            "ad-unit: {docs: not a url}",
+            'rule "ad-unit": key "docs": must be an http(s) URL',
+        ),
+    ],
+)  # fmt: skip
+def test_an_option_out_of_range_names_file_line_rule_and_key(site, capsys, rule, expected):
+    """Each was accepted: a share of 2 never fires, a precision GitHub does not know was
+    written into SARIF, and `docs` became SARIF's helpUri, which must be a URI."""
+    (site / ".adlint.yaml").write_text(f"# house rules\nrules:\n  {rule}\n")
+    code, err = check(capsys)
+    assert code == 2
+    assert err.startswith(f"adlint: error: .adlint.yaml:3: {expected}"), err

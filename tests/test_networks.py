@@ -112,6 +112,10 @@ def test_seed_2checkout_affiliate_redirect_yields_affiliate_and_destination(
             "https://go.skimresources.com/?id=1X2&url=https%253A%252F%252Fs.example%252Ff",
             "https://s.example/f",
         ),
+        (
+            "https://example.valuecommerce.ne.jp/cgi-bin/a1b2c3?vc_url=https%3A%2F%2Fs.jp%2Fp",
+            "https://s.jp/p",
+        ),
     ],
 )
 def test_deep_link_destination_is_decoded(catalogue: Catalogue, url: str, destination: str) -> None:

@@ -112,6 +112,10 @@ def test_seed_2checkout_affiliate_redirect_yields_affiliate_and_destination(
             "https://go.skimresources.com/?id=1X2&url=https%253A%252F%252Fs.example%252Ff",
             "https://s.example/f",
         ),
+        (
+            "https://example.valuecommerce.ne.jp/cgi-bin/a1b2c3?vc_url=https%3A%2F%2Fs.jp%2Fp",
+            "https://s.jp/p",
+        ),
     ],
 )
 def test_deep_link_destination_is_decoded(catalogue: Catalogue, url: str, destination: str) -> None:
@@ -121,6 +125,24 @@ def test_deep_link_destination_is_decoded(catalogue: Catalogue, url: str, destin
 
 @pytest.mark.parametrize("url", NEGATIVE)
 def test_non_affiliate_url_is_not_classified(catalogue: Catalogue, url: str) -> None:
+    assert catalogue.classify(url) is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not expressible in the catalogue: a host pattern `amazon.com` also covers every "
+    "subdomain and there is no exact-host form to keep the bare store host; shrsl.com/?~<code> "
+    "differs from shrsl.com/ only by an empty-valued parameter, which `query` cannot require",
+)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://aws.amazon.com/ec2/?tag=cloud-20",
+        "https://music.amazon.com/albums/B0C1234567?tag=example-20",
+        "https://shrsl.com/",
+    ],
+)
+def test_known_look_alikes_the_catalogue_cannot_yet_exclude(catalogue: Catalogue, url: str) -> None:
     assert catalogue.classify(url) is None
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import cast
 
-from adlint.commands import COMMANDS, check
+from adlint.commands import COMMANDS, CommandParser, check
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
@@ -23,12 +24,32 @@ NAME = "fix"
 HELP = COMMANDS[NAME]
 
 
+CHECK_FLAGS = (
+    "--format",
+    "--output",
+    "-o",
+    "--also",
+    "--output-sarif",
+    "--baseline",
+    "--fail-on",
+    "--color",
+    "--show-suppressed",
+)
+"""`adlint check` options for the report after fixing, which `fix` (text to stdout) lacks."""
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser(
-        NAME,
-        help=HELP,
-        description="Apply the fixes rules declare (add rel=sponsored, remove tracking "
-        "pixels, insert a disclosure), then report what remains like `adlint check`.",
+    parser = cast(
+        CommandParser,
+        subparsers.add_parser(
+            NAME,
+            help=HELP,
+            description="Apply the fixes rules declare (add rel=sponsored, remove tracking "
+            "pixels, insert a disclosure), then report what remains like `adlint check`.",
+        ),
+    )
+    parser.unknown_hints.update(
+        {flag: f"to fix, then report, use `adlint check --fix {flag} ...`" for flag in CHECK_FLAGS}
     )
     add_lint_arguments(parser)
     add_policy_arguments(parser)

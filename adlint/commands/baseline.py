@@ -11,8 +11,10 @@ from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
+    check_output_file,
     lint,
     load_policy_from_args,
+    output_file,
 )
 
 NAME = "baseline"
@@ -31,7 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_file,
         default=Path(".adlint-baseline.json"),
         metavar="FILE",
         help="baseline file to write (default: .adlint-baseline.json)",
@@ -40,6 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output_file(args.output, "--output")
     policy, _ = load_policy_from_args(args)
     result = lint(args, policy)
     write_output(render_baseline(result.findings), args.output)

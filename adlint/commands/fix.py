@@ -101,13 +101,11 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    files, edits = apply_fixes(args, diff=args.diff)
-    verb = "would fix" if args.diff else "fixed"
-    print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
-    if args.diff:
-        return 1 if edits else 0
-    if reads_stdin(args):
-        return 0  # the input is consumed; `adlint check -` reports what remains
+    if args.diff or reads_stdin(args):
+        # --diff changes nothing to check; standard input is consumed (`adlint check -`
+        # reports what remains)
+        edits = _fix_and_count(args)
+        return 1 if args.diff and edits else 0
     defaults = {
         "format": "text",
         "output": None,
@@ -119,4 +117,13 @@ def run(args: argparse.Namespace) -> int:
     }
     for name, value in defaults.items():
         setattr(args, name, getattr(args, name, value))
-    return check.run(args)
+    # check validates every flag before it lets the fixes be written
+    return check.run(args, fix=lambda: _fix_and_count(args))
+
+
+def _fix_and_count(args: argparse.Namespace) -> int:
+    """Fix (with --diff, print the fixes) and say how many on standard error; the edits."""
+    files, edits = apply_fixes(args, diff=args.diff)
+    verb = "would fix" if args.diff else "fixed"
+    print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
+    return edits

@@ -75,7 +75,7 @@ def test_standard_input_between_options_is_still_standard_input(site: Path):
 def test_standard_input_among_intermixed_paths_is_adlints_own_error(site: Path, capsys):
     assert main(["check", "one", "--shard", "2/3", "-"]) == 2
     assert capsys.readouterr().err == (
-        'adlint: error: key "PATH": - (standard input) cannot be combined with other paths\n'
+        "adlint: error: argument PATH: - (standard input) cannot be combined with other paths\n"
     )
 
 
@@ -108,3 +108,56 @@ def test_fix_with_a_check_output_flag_points_to_check_fix(site: Path, capsys):
         "(to fix, then report, use `adlint check --fix --format ...`)\n"
     )
     assert (site / "one" / "dirty.md").read_text() == DIRTY
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["check", ".", "--also", "bogus:x.json"],
+            "adlint check: error: argument --also: expected FORMAT:FILE with FORMAT one of "
+            "text, parsable, json, sarif, github, not 'bogus:x.json'\n",
+        ),
+        (
+            ["check", ".", "--ignore", "tracking-pixl"],
+            'adlint: error: argument --ignore: unknown rule "tracking-pixl" '
+            '(did you mean "tracking-pixel"?)\n',
+        ),
+        (
+            ["report", ".", "--select", "ad-unit,afiliate-link"],
+            'adlint: error: argument --select: unknown rule "afiliate-link" '
+            '(did you mean "affiliate-link"?)\n',
+        ),
+        (
+            ["check", ".", "--select", "zzzzzz"],
+            'adlint: error: argument --select: unknown rule "zzzzzz" '
+            "(`adlint rules` lists the rules)\n",
+        ),
+        (
+            ["rules", "afiliate-link"],
+            'adlint: error: argument RULE: unknown rule "afiliate-link" '
+            '(did you mean "affiliate-link"?)\n',
+        ),
+        (
+            ["check", ".", "--check-links", "--accept", "999x"],
+            "adlint check: error: argument --accept: not a status code or range: '999x'\n",
+        ),
+        (
+            ["check", ".", "--accept", "999x"],
+            "adlint check: error: argument --accept: not a status code or range: '999x'\n",
+        ),
+        (
+            ["check", ".", "--exclude", "("],
+            "adlint check: error: argument --exclude: exclude pattern '(' is not a valid regex: "
+            "missing ), unterminated subpattern at position 0\n",
+        ),
+        (
+            ["report", ".", "--top", "-1"],
+            "adlint: error: argument --top: must be 0 (all) or more\n",
+        ),
+    ],
+)
+def test_a_bad_flag_value_names_that_flag(site: Path, capsys, argv, message):
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.endswith(message)

@@ -16,6 +16,7 @@ from adlint.commands.common import (
     load_policy_from_args,
     output_file,
 )
+from adlint.formats import counted
 
 NAME = "baseline"
 HELP = COMMANDS[NAME]
@@ -47,5 +48,6 @@ def run(args: argparse.Namespace) -> int:
     result = lint(args, policy)
     write_output(render_baseline(result.findings), args.output)
     active = sum(1 for f in result.findings if f.suppressed is None)
-    print(f"adlint: wrote {active} findings from {result.files} files to {args.output}")
+    what = f"{counted(active, 'finding')} from {counted(result.files, 'file')}"
+    print(f"adlint: wrote {what} to {args.output}")
     return 0

@@ -17,7 +17,7 @@ from adlint.commands.common import (
 )
 from adlint.engine import MAX_FILE_BYTES
 from adlint.errors import PolicyError
-from adlint.formats import printable
+from adlint.formats import counted, printable
 from adlint.timelimit import TimeLimitExceeded, cpu_time_limit
 
 NAME = "fix"
@@ -125,5 +125,6 @@ def _fix_and_count(args: argparse.Namespace) -> int:
     """Fix (with --diff, print the fixes) and say how many on standard error; the edits."""
     files, edits = apply_fixes(args, diff=args.diff)
     verb = "would fix" if args.diff else "fixed"
-    print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
+    what = f"{counted(edits, 'finding')} in {counted(files, 'file')}"
+    print(f"adlint: {verb} {what}", file=sys.stderr)
     return edits

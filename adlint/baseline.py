@@ -47,12 +47,38 @@ def read_baseline(path: Path) -> frozenset[str]:
     """The fingerprints a baseline file accepts; a bad file is a usage error."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        entries = document["findings"]
-        return frozenset(str(entry["fingerprint"]) for entry in entries)
     except FileNotFoundError:
         raise PolicyError("baseline file not found", path=str(path)) from None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise PolicyError(f"not an adlint baseline file ({error})", path=str(path)) from None
+    except IsADirectoryError:
+        raise PolicyError("is a directory, not a baseline file", path=str(path)) from None
+    except OSError as error:
+        raise PolicyError(f"cannot read baseline: {error.strerror}", path=str(path)) from None
+    except ValueError as error:
+        raise PolicyError(_not_a_baseline(f"not JSON: {error}"), path=str(path)) from None
+    other = _other_report(document)
+    if other is not None:
+        raise PolicyError(_not_a_baseline(f"it is {other}"), path=str(path))
+    try:
+        return frozenset(str(entry["fingerprint"]) for entry in document["findings"])
+    except (KeyError, TypeError):
+        raise PolicyError(
+            _not_a_baseline("no findings with fingerprints"), path=str(path)
+        ) from None
+
+
+def _not_a_baseline(what: str) -> str:
+    return f"not an adlint baseline file ({what}); `adlint baseline` writes one"
+
+
+def _other_report(document: object) -> str | None:
+    """Which other adlint output a JSON file is, if it is one: users reach for the report
+    they have when a baseline is asked for (and an empty check report would otherwise read
+    as a baseline accepting nothing)."""
+    if isinstance(document, dict) and "runs" in document:
+        return "a SARIF report"
+    if isinstance(document, dict) and "summary" in document:
+        return "an `adlint check --format json` report"
+    return None
 
 
 def apply_baseline(outcome: Outcome, accepted: frozenset[str]) -> Outcome:

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Sequence
 
 from adlint import __version__
-from adlint.commands import COMMANDS, load
+from adlint.commands import COMMANDS, CommandParser, load
 from adlint.errors import PolicyError, internal_error, raise_internal_errors
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -38,7 +38,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "broken outbound links.",
     )
     parser.add_argument("--version", action="version", version=f"adlint {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=CommandParser
+    )
     for name, help in COMMANDS.items():
         if named in (None, name):
             load(name).add_parser(subparsers)

@@ -99,6 +99,49 @@ def test_merge_of_four_sarif_shards_is_byte_identical_to_the_unsharded_sarif(cor
     assert len(paths) > 4  # enough files that every shard has some
 
 
+def test_merge_of_three_json_shards_is_byte_identical_to_the_unsharded_json(corpus: Path):
+    names, whole = shards_and_whole("json", 3)
+    assert main(["merge", *reversed(names), "-o", "merged.json"]) == 0
+    assert Path("merged.json").read_bytes() == whole
+    assert len(json.loads(whole)["findings"]) > 40
+
+
+def test_merge_of_json_shards_without_findings_is_byte_identical_too(corpus: Path):
+    names, whole = shards_and_whole("json", 2)
+    for name in names:  # shards of clean files: the findings list is empty
+        document = json.loads(Path(name).read_text())
+        document["findings"] = []
+        Path(name).write_text(json.dumps(document))
+    expected = json.loads(whole)
+    assert main(["merge", *names, "-o", "merged.json"]) == 0
+    merged = Path("merged.json").read_text()
+    assert '  "findings": [],\n' in merged
+    assert json.loads(merged)["summary"]["files"] == expected["summary"]["files"]
+
+
+@pytest.mark.parametrize("file_format", ["json", "sarif"])
+def test_merge_of_one_report_named_twice_is_a_usage_error(corpus: Path, capsys, file_format):
+    names, _ = shards_and_whole(file_format, 2)
+    assert main(["merge", names[0], names[1], f"./{names[0]}", "-o", "m.json"]) == 2
+    assert capsys.readouterr().err == (
+        f"adlint: error: {names[0]}: named twice: its files and findings would be counted twice\n"
+    )
+    assert not Path("m.json").exists()
+
+
+@pytest.mark.parametrize("file_format", ["json", "sarif"])
+def test_merge_of_overlapping_shards_names_the_file_and_both_inputs(
+    corpus: Path, capsys, file_format
+):
+    names, _ = shards_and_whole(file_format, 2)
+    shutil.copy(names[0], f"again.{file_format}")
+    assert main(["merge", *names, f"again.{file_format}"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith('adlint: error: "')
+    assert f'" is in both {names[0]} and again.{file_format}: shards must not overlap' in err
+
+
 def test_merge_of_sarif_shards_in_any_order_gives_the_same_run(corpus: Path):
     names, whole = shards_and_whole("sarif", 4)
     assert main(["merge", *reversed(names), "-o", "merged.sarif"]) == 0

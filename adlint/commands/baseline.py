@@ -11,9 +11,12 @@ from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
+    check_output_file,
     lint,
     load_policy_from_args,
+    output_file,
 )
+from adlint.formats import counted
 
 NAME = "baseline"
 HELP = COMMANDS[NAME]
@@ -31,7 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_file,
         default=Path(".adlint-baseline.json"),
         metavar="FILE",
         help="baseline file to write (default: .adlint-baseline.json)",
@@ -40,9 +43,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output_file(args.output, "--output")
     policy, _ = load_policy_from_args(args)
     result = lint(args, policy)
     write_output(render_baseline(result.findings), args.output)
     active = sum(1 for f in result.findings if f.suppressed is None)
-    print(f"adlint: wrote {active} findings from {result.files} files to {args.output}")
+    what = f"{counted(active, 'finding')} from {counted(result.files, 'file')}"
+    print(f"adlint: wrote {what} to {args.output}")
     return 0

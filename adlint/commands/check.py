@@ -12,20 +12,22 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO, cast
+from typing import NamedTuple, TextIO, cast
 
 from adlint.commands import COMMANDS
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
+    check_output_file,
     fail_on,
     format_from_ending,
     lint_stream,
     load_policy_from_args,
+    output_file,
     use_color,
 )
 from adlint.errors import PolicyError
@@ -59,7 +61,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     output.add_argument(
         "--output",
         "-o",
-        type=Path,
+        type=main_output,
         metavar="FILE",
         help="write the report to FILE instead of standard output "
         "(FORMAT:FILE writes that format there instead)",
@@ -69,7 +71,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         dest="extra_outputs",
         action="append",
         default=[],
-        type=lambda value: f"sarif:{value}",
+        type=sarif_output,
         metavar="FILE",
         help="also write SARIF to FILE from the same run",
     )
@@ -77,6 +79,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "--also",
         dest="extra_outputs",
         action="append",
+        type=also_output,
         metavar="FORMAT:FILE",
         help=f"also write FORMAT ({', '.join(WRITERS)}) to FILE (repeatable)",
     )
@@ -127,11 +130,14 @@ def resolve_format(name: str | None, output: Path | None = None) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def run(args: argparse.Namespace) -> int:
-    if getattr(args, "fix", False):
-        from adlint.commands.fix import apply_fixes
+def run(args: argparse.Namespace, fix: Callable[[], object] | None = None) -> int:
+    """Lint and write every output; `fix` (`check --fix`, `adlint fix`) first fixes the files.
 
-        apply_fixes(args, diff=False)
+    Every usage error (config, flags, the baseline, the outputs) is raised before `fix` runs
+    and before any output is opened: a run that exits 2 has changed no article.
+    """
+    if fix is None and getattr(args, "fix", False):
+        fix = _fixer(args)
     policy, _ = load_policy_from_args(args)
     threshold = fail_on(args, policy)
     main_output, extra_outputs = split_outputs(args.output, args.extra_outputs)
@@ -147,6 +153,9 @@ def run(args: argparse.Namespace) -> int:
     tally = Tally()
     with ExitStack() as stack:
         main_stream = _open(main_output, stack)
+        extra_streams = [(name, _open(path, stack)) for name, path in extra_outputs]
+        if fix is not None:
+            fix()
         if format_name in ("text", "parsable") and main_output is None:
             _stop_workflow_commands(main_stream, stack)  # their lines start with paths
         if format_name == "text":
@@ -159,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
             ]
         else:
             outputs = [(writer_for(format_name)(main_stream), info)]
-        outputs += [(writer_for(name)(_open(path, stack)), info) for name, path in extra_outputs]
+        outputs += [(writer_for(name)(stream), info) for name, stream in extra_streams]
         summary = _step_summary(format_name)
         if summary is not None:
             outputs.append((SummaryWriter(summary), info))
@@ -176,6 +185,12 @@ def run(args: argparse.Namespace) -> int:
     if summary is not None:
         write_step_summary(summary.getvalue())
     return 1 if tally.failing(threshold) else 0
+
+
+def _fixer(args: argparse.Namespace) -> Callable[[], object]:
+    from adlint.commands.fix import apply_fixes  # fixing runs only
+
+    return lambda: apply_fixes(args, diff=False)
 
 
 def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
@@ -241,23 +256,59 @@ class _Sink:
             raise PolicyError(f"cannot write output: {error.strerror}", path=self._name) from None
 
 
+class Output(NamedTuple):
+    """A file named by --output, --also or --output-sarif: what to write there, and where."""
+
+    format: str | None
+    """The format; None for the main report (--format, else the file's ending)."""
+    path: Path
+    flag: str
+    """The flag that named it, for errors."""
+
+
+def main_output(text: str) -> Output:
+    """An argparse type: --output's FILE, or FORMAT:FILE for another format."""
+    match = _FORMAT_PREFIX.match(text)
+    if match:
+        return Output(match.group(1), output_file(match.group(2)), "--output")
+    return Output(None, output_file(text), "--output")
+
+
+def also_output(text: str) -> Output:
+    """An argparse type: --also's FORMAT:FILE."""
+    match = _FORMAT_PREFIX.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT:FILE with FORMAT one of {', '.join(WRITERS)}, not {text!r}"
+        )
+    return Output(match.group(1), output_file(match.group(2)), "--also")
+
+
+def sarif_output(text: str) -> Output:
+    """An argparse type: --output-sarif's FILE."""
+    return Output("sarif", output_file(text), "--output-sarif")
+
+
 def split_outputs(
-    output: Path | None, extras: list[str]
+    output: Output | None, extras: list[Output]
 ) -> tuple[Path | None, list[tuple[str, Path]]]:
-    """`--output FILE` is the main report; `--output FORMAT:FILE` and `--output-sarif FILE`
-    add more reports from the same run (e.g. annotations plus a SARIF file to upload)."""
-    outputs: list[tuple[str, Path]] = []
-    main = output
-    if output is not None and (match := _FORMAT_PREFIX.match(str(output))):
-        main, outputs = None, [(match.group(1), Path(match.group(2)))]
-    for value in extras:
-        match = _FORMAT_PREFIX.match(value)
-        if not match:
+    """`--output FILE` is the main report; `--output FORMAT:FILE`, `--also FORMAT:FILE` and
+    `--output-sarif FILE` add more reports from the same run (e.g. annotations plus a SARIF
+    file to upload). Each must be a file, and a different one: two writers streaming into
+    one file would interleave into a corrupt report."""
+    named = ([output] if output is not None else []) + list(extras)
+    seen: dict[Path, Output] = {}
+    for entry in named:
+        check_output_file(entry.path, entry.flag)
+        first = seen.setdefault(entry.path.resolve(), entry)
+        if first is not entry:
             raise PolicyError(
-                f"expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS[1:])}", key="--output"
+                f"named twice, by {first.flag} and by {entry.flag}: each output needs a file "
+                "of its own",
+                path=str(entry.path),
             )
-        outputs.append((match.group(1), Path(match.group(2))))
-    return main, outputs
+    main = output.path if output is not None and output.format is None else None
+    return main, [(entry.format, entry.path) for entry in named if entry.format is not None]
 
 
 def _step_summary(format_name: str) -> io.StringIO | None:

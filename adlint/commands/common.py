@@ -209,10 +209,43 @@ def selected_rules(policy: Policy, args: argparse.Namespace) -> set[str]:
     """Rule ids to run after --select / --ignore; unknown ids are a usage error."""
     known = set(policy.rule_ids)
     select, ignore = _split(getattr(args, "select", [])), _split(getattr(args, "ignore", []))
-    for rule_id in sorted((select | ignore) - known):
-        raise PolicyError(f'unknown rule "{rule_id}" (see `adlint rules`)', key="--select/--ignore")
+    for flag, named in (("--select", select), ("--ignore", ignore)):
+        for rule_id in sorted(named - known):
+            raise flag_error(flag, unknown_rule(rule_id, known))
     chosen = select or known
     return chosen - ignore
+
+
+def unknown_rule(rule_id: str, known: Iterable[str]) -> str:
+    """`unknown rule "x" (did you mean "y"?)`: the hint config errors give (policy.py) for
+    a rule id on the command line."""
+    import difflib  # loaded only when a rule id is wrong
+
+    close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+    hint = f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
+    return f'unknown rule "{rule_id}" ({hint})'
+
+
+def flag_error(flag: str, reason: str) -> PolicyError:
+    """A usage error in a command-line argument, worded as argparse words its own
+    (`argument --top: ...`), which names what the user typed rather than a config key."""
+    return PolicyError(f"argument {flag}: {reason}")
+
+
+def output_file(text: str) -> Path:
+    """An argparse type: a file to write. A name ending in a path separator names a
+    directory, even one that does not exist yet (Path would drop the separator and write a
+    file of that name)."""
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"names a directory, not a file: {text!r}")
+    return Path(text)
+
+
+def check_output_file(path: Path, flag: str) -> None:
+    """Refuse an output that is an existing directory, before any file is read or written:
+    a long run must not fail at its end, nor `check --fix` after fixing."""
+    if path.is_dir():
+        raise flag_error(flag, f"{path} is a directory, not a file")
 
 
 def fail_on(args: argparse.Namespace, policy: Policy) -> Severity:
@@ -409,9 +442,9 @@ def _check_stdin_use(args: argparse.Namespace) -> None:
             )
         return
     if len(args.paths) > 1:
-        raise PolicyError("- (standard input) cannot be combined with other paths", key="PATH")
+        raise flag_error("PATH", "- (standard input) cannot be combined with other paths")
     if getattr(args, "fix", False):
-        raise PolicyError("use `adlint fix -` to fix standard input", key="--fix")
+        raise flag_error("--fix", "use `adlint fix -` to fix standard input")
 
 
 def _stdin_target(name: str | None) -> Iterator[Target]:
@@ -427,11 +460,11 @@ def _stdin_target(name: str | None) -> Iterator[Target]:
 def _read_stdin() -> bytes:
     """At most one byte more than an article may have (the engine reports it as too large)."""
     if sys.stdin is None:
-        raise PolicyError("standard input is closed", key="PATH")
+        raise flag_error("PATH", "standard input is closed")
     try:
         return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise PolicyError(f"cannot read standard input: {error.strerror}", key="PATH") from None
+        raise flag_error("PATH", f"cannot read standard input: {error.strerror}") from None
 
 
 def _nothing_under(path: str, extensions: Iterable[str], exclude: Iterable[str]) -> str:
@@ -449,7 +482,7 @@ def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
     try:
         return parse_shard(value)
     except ValueError as error:
-        raise PolicyError(str(error), key="--shard") from None
+        raise flag_error("--shard", str(error)) from None
 
 
 def _restrict(policy: Policy, chosen: set[str]) -> Policy:

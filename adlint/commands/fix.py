@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import cast
 
-from adlint.commands import COMMANDS, check
+from adlint.commands import COMMANDS, CommandParser, check
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
@@ -16,19 +17,39 @@ from adlint.commands.common import (
 )
 from adlint.engine import MAX_FILE_BYTES
 from adlint.errors import PolicyError
-from adlint.formats import printable
+from adlint.formats import counted, printable
 from adlint.timelimit import TimeLimitExceeded, cpu_time_limit
 
 NAME = "fix"
 HELP = COMMANDS[NAME]
 
 
+CHECK_FLAGS = (
+    "--format",
+    "--output",
+    "-o",
+    "--also",
+    "--output-sarif",
+    "--baseline",
+    "--fail-on",
+    "--color",
+    "--show-suppressed",
+)
+"""`adlint check` options for the report after fixing, which `fix` (text to stdout) lacks."""
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser(
-        NAME,
-        help=HELP,
-        description="Apply the fixes rules declare (add rel=sponsored, remove tracking "
-        "pixels, insert a disclosure), then report what remains like `adlint check`.",
+    parser = cast(
+        CommandParser,
+        subparsers.add_parser(
+            NAME,
+            help=HELP,
+            description="Apply the fixes rules declare (add rel=sponsored, remove tracking "
+            "pixels, insert a disclosure), then report what remains like `adlint check`.",
+        ),
+    )
+    parser.unknown_hints.update(
+        {flag: f"to fix, then report, use `adlint check --fix {flag} ...`" for flag in CHECK_FLAGS}
     )
     add_lint_arguments(parser)
     add_policy_arguments(parser)
@@ -80,13 +101,11 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    files, edits = apply_fixes(args, diff=args.diff)
-    verb = "would fix" if args.diff else "fixed"
-    print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
-    if args.diff:
-        return 1 if edits else 0
-    if reads_stdin(args):
-        return 0  # the input is consumed; `adlint check -` reports what remains
+    if args.diff or reads_stdin(args):
+        # --diff changes nothing to check; standard input is consumed (`adlint check -`
+        # reports what remains)
+        edits = _fix_and_count(args)
+        return 1 if args.diff and edits else 0
     defaults = {
         "format": "text",
         "output": None,
@@ -98,4 +117,14 @@ def run(args: argparse.Namespace) -> int:
     }
     for name, value in defaults.items():
         setattr(args, name, getattr(args, name, value))
-    return check.run(args)
+    # check validates every flag before it lets the fixes be written
+    return check.run(args, fix=lambda: _fix_and_count(args))
+
+
+def _fix_and_count(args: argparse.Namespace) -> int:
+    """Fix (with --diff, print the fixes) and say how many on standard error; the edits."""
+    files, edits = apply_fixes(args, diff=args.diff)
+    verb = "would fix" if args.diff else "fixed"
+    what = f"{counted(edits, 'finding')} in {counted(files, 'file')}"
+    print(f"adlint: {verb} {what}", file=sys.stderr)
+    return edits

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adlint.errors import PolicyError
 from adlint.linkphase import LinkSettings
 from adlint.links import LinkOptions, default_cache_path, parse_accept
 from adlint.setting import check_link_pattern, parse_duration
@@ -53,6 +52,7 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         "--exclude",
         action="append",
         default=[],
+        type=link_pattern,
         metavar="REGEX",
         help="do not check URLs matching this regex (repeatable)",
     )
@@ -88,7 +88,10 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         help="retries for timeouts, 5xx and 429 (default 3)",
     )
     group.add_argument(
-        "--accept", metavar="CODES", help='status codes that count as ok, e.g. "200..=299,403"'
+        "--accept",
+        type=status_codes,
+        metavar="CODES",
+        help='status codes that count as ok, e.g. "200..=299,403"',
     )
     group.add_argument("--user-agent", metavar="STRING", help="User-Agent header to send")
     group.add_argument(
@@ -139,26 +142,35 @@ def duration(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def status_codes(text: str) -> frozenset[int]:
+    """An argparse type: --accept's status codes ("200..=299,403")."""
+    try:
+        return parse_accept(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def link_pattern(text: str) -> str:
+    """An argparse type: an --exclude regex, checked as the config's `links.exclude` is."""
+    try:
+        check_link_pattern(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def link_settings(args: argparse.Namespace, policy: Policy) -> LinkSettings | None:
     """The settings for this run, or None when link checking is off.
 
     The config's `links:` mapping was checked and converted when the policy was loaded
-    (setting.py), so a typo fails the everyday run rather than the nightly one that passes
-    --check-links; only the flags are checked here.
+    (setting.py), and the flags while parsing, so a typo fails the everyday run rather than
+    the nightly one that passes --check-links.
     """
     values: dict[str, Any] = policy.settings.get("links", {})
-    for pattern in getattr(args, "exclude", None) or ():
-        try:
-            check_link_pattern(pattern)
-        except ValueError as error:
-            raise PolicyError(str(error), key="--exclude") from None
     enabled = args.check_links or values.get("check") or policy.settings.get("check_links")
     if not enabled:
         return None
-    try:
-        return _settings(args, values)
-    except ValueError as error:
-        raise PolicyError(str(error), key="link-checking flags") from None
+    return _settings(args, values)
 
 
 def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
@@ -185,7 +197,7 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     if args.cache_path:
         fields["cache_path"] = args.cache_path.resolve()
     if args.accept:
-        fields["accept"] = parse_accept(args.accept)
+        fields["accept"] = args.accept
     if args.exclude:
         fields["exclude"] = (*fields.get("exclude", ()), *args.exclude)
     if "timeout" in fields:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -18,8 +19,10 @@ from urllib.parse import unquote
 from adlint import __version__
 from adlint.commands import COMMANDS
 from adlint.commands.check import write_output
+from adlint.commands.common import check_output_file, output_file
 from adlint.errors import PolicyError
 from adlint.finding import Severity
+from adlint.formats import json as json_format
 from adlint.formats import sarif
 from adlint.formats.json import defuse_legacy_commands
 from adlint.setting import FAIL_ON
@@ -43,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="write the merged report here instead of standard output",
     )
@@ -128,19 +131,22 @@ def _severity(result: dict[str, Any]) -> Severity:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output is not None:
+        check_output_file(args.output, "--output")
+    _refuse_repeated_inputs(args.files)
     documents = [_load(path) for path in args.files]
     kinds = {"runs" in d for d in documents}
     if len(kinds) > 1:
         raise PolicyError("cannot merge JSON and SARIF reports together", key="files")
     is_sarif = kinds == {True}
     try:
+        _refuse_overlaps(args.files, documents, _sarif_paths if is_sarif else _json_paths)
         merged = merge_sarif(documents) if is_sarif else merge_json(documents)
     except (KeyError, IndexError, TypeError, AttributeError):
         raise PolicyError(
             f"not an adlint {'SARIF' if is_sarif else 'JSON'} report", key="files"
         ) from None
-    serialised = json.dumps(merged, indent=2, ensure_ascii=False)
-    write_output(defuse_legacy_commands(serialised) + "\n", args.output)
+    write_output(_serialise(merged, is_sarif), args.output)
     if not args.fail_on:
         return 0
     threshold = Severity(args.fail_on)
@@ -155,3 +161,50 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise PolicyError(f"not an adlint JSON report: {error}", key="files") from None
     return 1 if any(s >= threshold for s in severities) else 0
+
+
+def _serialise(merged: dict[str, Any], is_sarif: bool) -> str:
+    if is_sarif:
+        return defuse_legacy_commands(json.dumps(merged, indent=2, ensure_ascii=False)) + "\n"
+    # check's own writer: the merge is byte for byte the JSON of one unsharded run
+    return json_format.render(merged["version"], merged["findings"], merged["summary"])
+
+
+def _refuse_repeated_inputs(files: list[Path]) -> None:
+    """One report named twice would count its files and findings twice."""
+    seen: dict[Path, Path] = {}
+    for path in files:
+        first = seen.setdefault(path.resolve(), path)
+        if first is not path:
+            spelled = f" (as {first} and as {path})" if str(first) != str(path) else ""
+            raise PolicyError(
+                f"named twice{spelled}: its files and findings would be counted twice",
+                path=str(path),
+            )
+
+
+def _refuse_overlaps(
+    files: list[Path],
+    documents: list[dict[str, Any]],
+    paths_of: Callable[[dict[str, Any]], set[str]],
+) -> None:
+    """Shards split the files: a file reported by two inputs (two runs of one shard, or
+    shards of different splits) would be counted twice, so the merge is refused. Only files
+    with findings can be told apart; a report lists no others."""
+    owner: dict[str, Path] = {}
+    for path, document in zip(files, documents, strict=True):
+        for reported in sorted(paths_of(document)):
+            first = owner.setdefault(reported, path)
+            if first != path:
+                raise PolicyError(
+                    f'"{reported}" is in both {first} and {path}: shards must not overlap '
+                    "(merge the outputs of one `--shard K/N` run per K)"
+                )
+
+
+def _json_paths(document: dict[str, Any]) -> set[str]:
+    return {finding["path"] for finding in document["findings"]}
+
+
+def _sarif_paths(document: dict[str, Any]) -> set[str]:
+    return {_position(result)[0] for run in document["runs"] for result in run.get("results", [])}

@@ -29,12 +29,14 @@ from adlint.commands.check import write_output
 from adlint.commands.common import (
     add_lint_arguments,
     add_policy_arguments,
+    check_output_file,
+    flag_error,
     format_from_ending,
     lint_stream,
     load_policy_from_args,
+    output_file,
 )
 from adlint.commands.linkargs import link_settings
-from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.report import DEFAULT_TOP
 from adlint.setting import FAIL_ON
@@ -73,7 +75,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="report format (default: from the --output extension; markdown on stdout)",
     )
     output.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write the report to FILE"
+        "--output", "-o", type=output_file, metavar="FILE", help="write the report to FILE"
     )
     output.add_argument(
         "--fail-on",
@@ -99,10 +101,10 @@ def resolve_format(name: str | None, output: Path | None) -> str:
         return "markdown"
     named = format_from_ending(output, SUFFIX_FORMATS.items())
     if named is None:
-        raise PolicyError(
+        raise flag_error(
+            "--output",
             f'cannot tell the report format from "{output.name}"; use --format html, '
             "markdown or json",
-            key="--output",
         )
     return named
 
@@ -111,9 +113,11 @@ def run(args: argparse.Namespace) -> int:
     from adlint.outcome import FileStats
     from adlint.report.aggregate import Aggregator  # loaded by this command only
 
+    if args.output is not None:
+        check_output_file(args.output, "--output")
     format_name = resolve_format(args.format, args.output)
     if args.top < 0:
-        raise PolicyError("must be 0 (all) or more", key="--top")
+        raise flag_error("--top", "must be 0 (all) or more")
     policy, _ = load_policy_from_args(args)
     stream = lint_stream(args, policy, [args.output] if args.output else [])
     aggregator = Aggregator(stream.rules, top=args.top)

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from adlint import select
 from adlint.commands import COMMANDS
-from adlint.commands.common import add_policy_arguments, load_policy_from_args
-from adlint.errors import PolicyError
+from adlint.commands.common import (
+    add_policy_arguments,
+    flag_error,
+    load_policy_from_args,
+    unknown_rule,
+)
 from adlint.kinds import kinds
 
 if TYPE_CHECKING:
@@ -26,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help=HELP,
         description="List every rule in effect, or explain one rule and show its YAML.",
     )
-    parser.add_argument("rule", nargs="?", help="the rule to explain")
+    parser.add_argument("rule", nargs="?", metavar="RULE", help="the rule to explain")
     parser.add_argument(
         "--kinds", action="store_true", help="document the rule kinds and the selector keys instead"
     )
@@ -42,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if args.rule:
         rule = next((r for r in policy.rules if r.id == args.rule), None)
         if rule is None:
-            state = "disabled" if args.rule in policy.rule_ids else "unknown"
-            raise PolicyError(f'{state} rule "{args.rule}" (see `adlint rules`)', key="rule")
+            if args.rule in policy.rule_ids:
+                raise flag_error("RULE", f'disabled rule "{args.rule}" (see `adlint rules`)')
+            raise flag_error("RULE", unknown_rule(args.rule, policy.rule_ids))
         print(explain(rule))
         return 0
     width = max((len(r.id) for r in policy.rules), default=10)

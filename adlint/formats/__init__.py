@@ -50,6 +50,12 @@ def printable(text: str) -> str:
     return text.replace("##[", "# #[") if "##[" in text else text
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 file`, `0 files`, `2 errors`: the count and its noun in the number English wants
+    (`plural` for a noun that does not just take an s)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 @dataclass
 class Tally:
     """Running totals: everything a summary needs, in memory independent of the run's size."""

@@ -13,6 +13,7 @@ compliance report see them; `summary` counts only active ones.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from adlint.formats import RunInfo, Tally
@@ -34,27 +35,50 @@ class JsonWriter:
         self._started = False
 
     def begin(self, info: RunInfo) -> None:
-        self._stream.write("{\n" + f'  "version": {_dump(info.version)},\n')
+        self._stream.write(_head(info.version))
 
     def file(self, outcome: Outcome) -> None:
         self._tally.add(outcome)
         if not outcome.findings:
             return
-        body = ",\n".join(f"    {_dump(f.to_dict())}" for f in outcome.findings)
-        self._stream.write((",\n" if self._started else '  "findings": [\n') + body)
+        self._stream.write(_findings([f.to_dict() for f in outcome.findings], self._started))
         self._started = True
 
     def end(self) -> None:
-        tally = self._tally
-        summary = {
-            "files": tally.files,
-            "findings": tally.active,
-            "suppressed": tally.suppressed,
-            "by_severity": dict(sorted(tally.by_severity.items())),
-            "by_rule": dict(sorted(tally.by_rule.items())),
-        }
-        self._stream.write("\n  ],\n" if self._started else '  "findings": [],\n')
-        self._stream.write(f'  "summary": {_dump(summary)}\n}}\n')
+        self._stream.write(_tail(summary_of(self._tally), self._started))
+
+
+def summary_of(tally: Tally) -> dict[str, object]:
+    """The document's `summary` from a run's totals."""
+    return {
+        "files": tally.files,
+        "findings": tally.active,
+        "suppressed": tally.suppressed,
+        "by_severity": dict(sorted(tally.by_severity.items())),
+        "by_rule": dict(sorted(tally.by_rule.items())),
+    }
+
+
+def render(version: str, findings: Sequence[dict[str, object]], summary: dict[str, object]) -> str:
+    """The whole document from findings already serialised, byte for byte as JsonWriter
+    streams it (`adlint merge` writes shards' findings back this way)."""
+    body = _findings(findings, started=False) if findings else ""
+    return _head(version) + body + _tail(summary, started=bool(findings))
+
+
+def _head(version: str) -> str:
+    return "{\n" + f'  "version": {_dump(version)},\n'
+
+
+def _findings(records: Sequence[dict[str, object]], started: bool) -> str:
+    """One finding per line, after those already written if `started`."""
+    body = ",\n".join(f"    {_dump(record)}" for record in records)
+    return (",\n" if started else '  "findings": [\n') + body
+
+
+def _tail(summary: dict[str, object], started: bool) -> str:
+    close = "\n  ],\n" if started else '  "findings": [],\n'
+    return close + f'  "summary": {_dump(summary)}\n}}\n'
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TextIO
 
-from adlint.formats import RunInfo, Tally
+from adlint.formats import RunInfo, Tally, counted
 
 if TYPE_CHECKING:
     from adlint.outcome import Outcome
@@ -50,8 +50,8 @@ def render(tally: Tally) -> str:
     lines = [
         "## adlint",
         "",
-        f"{tally.files} files checked: **{counts['error']} errors**, {counts['warning']} warnings,"
-        f" {counts['info']} info"
+        f"{counted(tally.files, 'file')} checked: **{counted(counts['error'], 'error')}**, "
+        f"{counted(counts['warning'], 'warning')}, {counts['info']} info"
         + (f" ({tally.suppressed} suppressed)" if tally.suppressed else "")
         + ".",
         "",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from adlint.finding import Finding, Severity
-from adlint.formats import RunInfo, Tally, printable
+from adlint.formats import RunInfo, Tally, counted, printable
 
 if TYPE_CHECKING:
     from adlint.outcome import Outcome
@@ -65,12 +65,11 @@ def summary(tally: Tally, fail_on: Severity) -> str:
     """One line: counts by severity, files, suppressed, and whether the run fails."""
     counts = tally.by_severity
     parts = [
-        f"{counts[s.value]} {s.value}"
-        f"{'s' if counts[s.value] != 1 and s is not Severity.INFO else ''}"
-        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        counted(counts["error"], "error"),
+        counted(counts["warning"], "warning"),
+        f"{counts['info']} info",
     ]
-    files = f"{tally.files} file{'s' if tally.files != 1 else ''}"
-    text = f"{', '.join(parts)} in {files}"
+    text = f"{', '.join(parts)} in {counted(tally.files, 'file')}"
     if tally.suppressed:
         text += f" ({tally.suppressed} suppressed)"
     verdict = f"fails at --fail-on {fail_on.value}" if tally.failing(fail_on) else "passes"

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from adlint.formats import counted
+
 if TYPE_CHECKING:
     from adlint.report.model import DensityBin
 
@@ -116,7 +118,7 @@ def histogram(bins: Sequence[DensityBin], threshold: float | None, title: str) -
         parts.append(
             f'<rect x="{x + slot * 0.15:.1f}" y="{base - bar:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{max(bar, 0):.1f}" rx="3" class="fill-{tone}">'
-            f"<title>{escape(item.label)}: {item.files} files</title></rect>"
+            f"<title>{escape(item.label)}: {counted(item.files, 'file')}</title></rect>"
             f'<text x="{x + slot / 2:.1f}" y="{base - bar - 5:.1f}" text-anchor="middle">'
             f"{item.files}</text>"
             f'<text x="{x + slot / 2:.1f}" y="{base + 16}" text-anchor="middle" class="muted">'

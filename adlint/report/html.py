@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adlint.formats import counted
 from adlint.report import charts, sections
 from adlint.report.markup import figure, note, section, severity, table, text
 from adlint.report.style import CSS
@@ -66,9 +67,15 @@ def render(report: Report) -> str:
 
 def _byline(report: Report) -> str:
     return (
-        f'<p class="meta">{report.files} files audited · generated {text(report.generated)}'
+        f'<p class="meta">{counted(report.files, "file")} audited · '
+        f"generated {text(report.generated)}"
         f" · adlint {text(report.version)}</p>"
     )
+
+
+def _noun(count: int, noun: str) -> str:
+    """A card's label under its count: `file` under 1, `files` under any other number."""
+    return counted(count, noun).split(" ", 1)[1]
 
 
 def _card(value: str, label: str, tone: str = "") -> str:
@@ -83,10 +90,18 @@ def _summary(report: Report) -> str:
     rate = f"{report.compliance_rate:.0%}"
     cards = "".join(
         (
-            _card(str(report.files), "files audited"),
-            _card(f"{report.compliant} <small>({rate})</small>", "files compliant", "ok"),
-            _card(str(counts.get("error", 0)), "errors", "error"),
-            _card(str(counts.get("warning", 0)), "warnings", "warning"),
+            _card(str(report.files), _noun(report.files, "file") + " audited"),
+            _card(
+                f"{report.compliant} <small>({rate})</small>",
+                _noun(report.compliant, "file") + " compliant",
+                "ok",
+            ),
+            _card(str(counts.get("error", 0)), _noun(counts.get("error", 0), "error"), "error"),
+            _card(
+                str(counts.get("warning", 0)),
+                _noun(counts.get("warning", 0), "warning"),
+                "warning",
+            ),
             _card(str(counts.get("info", 0)), "info", "info"),
             _card(str(report.suppressed), "suppressed"),
         )

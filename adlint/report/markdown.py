@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from adlint.formats import counted
+
 if TYPE_CHECKING:
     from adlint.report.model import Report
 
@@ -72,9 +74,9 @@ def _summary(report: Report) -> str:
     counts = report.by_severity
     head = (
         f"## {plain(report.title)}\n\n"
-        f"**{report.files} files audited · {report.compliant} compliant "
-        f"({report.compliance_rate:.0%})** · {counts.get('error', 0)} errors · "
-        f"{counts.get('warning', 0)} warnings · {counts.get('info', 0)} info · "
+        f"**{counted(report.files, 'file')} audited · {report.compliant} compliant "
+        f"({report.compliance_rate:.0%})** · {counted(counts.get('error', 0), 'error')} · "
+        f"{counted(counts.get('warning', 0), 'warning')} · {counts.get('info', 0)} info · "
         f"{report.suppressed} suppressed\n"
     )
     if not report.by_rule:

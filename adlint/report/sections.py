@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adlint.formats import counted
 from adlint.report import charts
 from adlint.report.markup import (
     Row,
@@ -205,12 +206,12 @@ def details(report: Report) -> str:
 
 
 def _file_detail(index: int, summary: FileSummary) -> str:
-    facts = [f"{summary.words} words", f"{summary.ad_units} ad units"]
+    facts = [counted(summary.words, "word"), counted(summary.ad_units, "ad unit")]
     title = f"<div>{text(summary.title)}</div>" if summary.title else ""
     shown = summary.findings[:MAX_DETAIL_ROWS]
     rows = [_finding_row(f) for f in shown]
     more = len(summary.findings) - len(shown)
-    tail = note(f"and {more} more findings") if more > 0 else ""
+    tail = note(f"and {counted(more, 'more finding')}") if more > 0 else ""
     return (
         f'<article class="file" id="file-{index}"><h3>{code(summary.path)}</h3>{title}'
         f'<p class="note">{" · ".join(facts)}</p>'

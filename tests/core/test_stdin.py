@@ -149,7 +149,7 @@ def test_fix_prints_the_whole_fixed_article_and_touches_no_file(tmp_path: Path) 
     assert fixed.startswith("---\ntitle: Deals\n---\nWe sell stuff.\n")
     assert f'<a href="{URL}" rel="sponsored">deal</a>\n' in fixed
     assert fixed.index("commission") < fixed.index(URL)  # a disclosure before the link
-    assert b"fixed 2 finding(s) in 1 file(s)" in done.stderr
+    assert b"fixed 2 findings in 1 file" in done.stderr
     assert (tmp_path / "a.md").read_text() == "on disk\n"
 
 

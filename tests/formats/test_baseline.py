@@ -62,3 +62,41 @@ def test_a_new_finding_fails_and_is_the_only_active_one(site: Path, capsys):
 def test_a_missing_baseline_file_is_a_usage_error(site: Path, capsys):
     assert main(["check", "post.md", "--baseline", "nope.json"]) == 2
     assert "baseline file not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("write", "what"),
+    [
+        (
+            ["check", "--format", "json", "-o", "other.json"],
+            "an `adlint check --format json` report",
+        ),
+        (["check", "--format", "sarif", "-o", "other.json"], "a SARIF report"),
+    ],
+)
+def test_another_report_as_the_baseline_says_what_it_is(site: Path, capsys, write, what):
+    main([*write, "post.md"])
+    assert main(["check", "post.md", "--baseline", "other.json"]) == 2
+    assert capsys.readouterr().err == (
+        f"adlint: error: other.json: not an adlint baseline file (it is {what}); "
+        "`adlint baseline` writes one\n"
+    )
+
+
+def test_an_empty_check_report_is_no_baseline_either(site: Path, capsys):
+    (site / "clean.md").write_text("Just prose.\n")
+    main(["check", "--format", "json", "-o", "other.json", "clean.md"])
+    assert main(["check", "post.md", "--baseline", "other.json"]) == 2
+    assert "it is an `adlint check --format json` report" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [("[1", "not JSON: "), ("{}", "no findings with fingerprints"), ('"x"', "no findings")],
+)
+def test_a_baseline_that_is_not_one_says_how_to_make_one(site: Path, capsys, text, what):
+    (site / "bad.json").write_text(text)
+    assert main(["check", "post.md", "--baseline", "bad.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adlint: error: bad.json: not an adlint baseline file ({what}")
+    assert err.endswith("); `adlint baseline` writes one\n")

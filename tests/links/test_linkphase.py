@@ -7,6 +7,7 @@ Ephemeral ports have five digits, so columns after a URL on the same line are fi
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import sys
@@ -226,6 +227,36 @@ def test_relative_link_to_a_present_file_passes_and_a_missing_one_is_broken(
     assert where(findings) == [("broken-link", "a.md", 1, 27)]
     assert finding["message"] == "Broken link: ./gone.md (no such file: gone.md)"
     assert (finding["data"]["verdict"], finding["data"]["status"]) == ("broken", "")
+
+
+def test_relative_link_with_a_name_too_long_is_broken_and_the_run_goes_on(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "a" * 300 + ".md"  # over NAME_MAX (255): is_file() raises ENAMETOOLONG
+    (site / "a.md").write_text(f"[x]({name})\n")
+    (site / "b.md").write_text("[y](gone.md)\n")
+    _, findings = lint(capsys, *LINKS, "a.md", "b.md")
+    assert where(findings) == [("broken-link", "a.md", 1, 5), ("broken-link", "b.md", 1, 5)]
+    assert findings[0]["data"]["reason"] == f"file name too long: {name}"
+
+
+def test_relative_link_that_cannot_be_checked_is_unreachable(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stands in for a directory of mode 000, which root (as in CI containers) can still read.
+    real_is_file = Path.is_file
+
+    def is_file(path: Path) -> bool:
+        if path.parent.name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    (site / "a.md").write_text("[x](locked/b.md)\n")
+    _, findings = lint(capsys, *LINKS, "a.md")
+    assert where(findings) == [("link-unreachable", "a.md", 1, 5)]
+    reason = "cannot check the file (Permission denied): locked/b.md"
+    assert findings[0]["data"]["reason"] == reason
 
 
 def test_relative_link_resolves_from_the_article_directory(

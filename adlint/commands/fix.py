@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 
 from adlint.commands import COMMANDS, check
 from adlint.commands.common import (
@@ -60,8 +61,8 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
             result = None  # the check after fixing gives it up too, and reports it
         for finding, reason in result.skipped if result is not None else ():
             print(  # the path is a file name: no terminal escapes from it
-                f"{printable(finding.path)}:{finding.line}:{finding.column}: not fixable "
-                f"({finding.rule}): {printable(reason)}",
+                f"{_shown(finding.path)}:{finding.line}:{finding.column}: not fixable "
+                f"({printable(finding.rule)}): {printable(reason)}",
                 file=sys.stderr,
             )
         changed = result is not None and result.changed
@@ -79,8 +80,20 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
     return files, edits
 
 
+def _shown(path: str) -> str:
+    """The file name made printable, and never starting with `:`: a line starting with `::`
+    is a workflow command in an Actions log (`::stop-commands::x.md` would silence every
+    annotation after it). `./` keeps it a path that editors open."""
+    shown = printable(path)
+    return f"./{shown}" if shown.startswith(":") else shown
+
+
 def run(args: argparse.Namespace) -> int:
-    files, edits = apply_fixes(args, diff=args.diff)
+    with ExitStack() as stack:
+        if args.diff:  # a diff's lines are article text: pause workflow commands as check does
+            check._stop_workflow_commands(sys.stdout, stack)
+            sys.stdout.flush()  # before any "not fixable" line reaches the log on stderr
+        files, edits = apply_fixes(args, diff=args.diff)
     verb = "would fix" if args.diff else "fixed"
     print(f"adlint: {verb} {edits} finding(s) in {files} file(s)", file=sys.stderr)
     if args.diff:

@@ -349,10 +349,11 @@ def test_config_check_true_turns_checking_on_without_the_flag(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = server.route("/gone", status(404))
-    settings = ["check: true", "allow_private: true", "cache: false", "retries: 0", "timeout: 2"]
+    settings = ["check: true", "cache: false", "retries: 0", "timeout: 2"]
     (site / ".adlint.yaml").write_text("links:\n" + "".join(f"  {s}\n" for s in settings))
     (site / "a.md").write_text(f"[a]({url})\n")
-    code = main(["check", "-j", "1", "--format", "json", "--no-progress", "a.md"])
+    argv = ["check", "-j", "1", "--format", "json", "--no-progress", "--allow-private", "a.md"]
+    code = main(argv)  # --allow-private only lets the test reach its loopback server
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert code == 1
     assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("broken-link", 1, 5)]
@@ -380,6 +381,7 @@ def test_config_site_root_is_relative_to_the_config_file(
         ("  cache_max_age: forever\n", 3, "links.cache_max_age", "not a duration"),
         ("  exclude: ['(']\n", 3, "links.exclude", "not a valid regex"),
         ("  retry: 2\n", 3, "links.retry", "unknown setting"),
+        ("  allow_private: true\n", 3, "links.allow_private", "command line only"),
     ],
 )
 def test_bad_links_setting_exits_2_naming_file_line_and_key(
@@ -396,6 +398,20 @@ def test_bad_links_setting_exits_2_naming_file_line_and_key(
     error = capsys.readouterr().err
     assert error.startswith(f'adlint: error: .adlint.yaml:{line}: key "{key}": '), error
     assert reason in error
+
+
+def test_allow_private_in_config_is_refused_and_nothing_is_requested(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / ".adlint.yaml").write_text("links:\n  check: true\n  allow_private: true\n")
+    (site / "a.md").write_text(f"[a]({server.url('/internal-admin')})\n")
+    assert main(["check", "--no-cache", "a.md"]) == 2
+    assert capsys.readouterr().err == (
+        'adlint: error: .adlint.yaml:3: key "links.allow_private": allowed on the command line'
+        " only (--allow-private): a config can come from a pull request, and this would let it"
+        " turn off the link checker's guard against private and loopback addresses\n"
+    )
+    assert server.count() == 0
 
 
 def test_bad_links_setting_is_an_error_even_when_checking_is_off(

@@ -115,11 +115,24 @@ def _links(value: Any, base: Path) -> dict[str, Any]:
             raise _Bad(f"unknown setting (expected: {', '.join(LINK_KEYS)})", key, line_of(key))
         try:
             converted[key] = convert(LINK_KEYS[key], item, base)
+            if key == "cache_path":
+                _confine(converted[key], base)
             for pattern in converted[key] if key == "exclude" else ():
                 check_link_pattern(pattern)
         except (ValueError, TypeError) as error:
             raise _Bad(str(error), key, line_of(key)) from None
     return converted
+
+
+def _confine(path: Path, base: Path) -> None:
+    """A config's cache file stays in or below the config's directory: the cache creates
+    folders and an SQLite file, and a config from a pull request must not pick them
+    anywhere the CI user can write (`../../..`, `/home/runner/.bashrc.d/x`)."""
+    if not path.is_relative_to(base.resolve()):
+        raise ValueError(
+            "must be inside the directory of the config file that sets it (a config can come"
+            " from a pull request); use --cache-path or --cache-dir for a place elsewhere"
+        )
 
 
 def _time_limit(value: Any, base: Path) -> float:

@@ -476,6 +476,33 @@ def test_config_cache_path_is_relative_to_the_config_file(
     assert (site / ".cache" / "links.sqlite").is_file()
 
 
+@pytest.mark.parametrize("where", ["../outside/deep/x.sqlite", "{tmp}/abs/x.sqlite"])
+def test_config_cache_path_outside_the_config_directory_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    (site / "project").mkdir()
+    value = where.format(tmp=site)
+    (site / "project" / ".adlint.yaml").write_text(
+        f"links:\n  check: true\n  cache_path: {value}\n"
+    )
+    (site / "project" / "a.md").write_text("[a](other.md)\n")  # no request, even on failure
+    assert main(["check", "--allow-private", "project/a.md"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('adlint: error: project/.adlint.yaml:3: key "links.cache_path": must be')
+    assert "use --cache-path or --cache-dir" in err
+    assert not (site / "outside").exists() and not (site / "abs").exists()
+
+
+def test_cache_path_flag_may_point_anywhere(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "project").mkdir()
+    (site / "project" / "a.md").write_text(f"[a]({server.url('/ok')})\n")
+    lint(capsys, "--check-links", "--allow-private", *QUICK, "--cache-path", "elsewhere/c.sqlite",
+         "project/a.md")  # fmt: skip
+    assert (site / "elsewhere" / "c.sqlite").is_file()
+
+
 def test_transient_failures_are_checked_again_on_a_warm_run(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

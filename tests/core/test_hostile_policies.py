@@ -68,6 +68,9 @@ def alias_bomb(levels: int) -> str:
          "backreferences are not allowed"),
         (user_rule("{text: '" + "a" * 3000 + "'}"), "pattern is longer than 2000 characters"),
         ("extends: [policy.yaml]\n", 'policy.yaml:1: key "extends": extends cycle'),
+        ("site: [x]\nrules: {}\nn: " + "1" * 5000 + "\n", "policy.yaml:3: YAML value error: "
+         "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits\n"),
+        ("site:\n  - 2024-13-45\n", "policy.yaml:2: YAML value error: month must be in 1..12"),
     ],
 )  # fmt: skip
 def test_hostile_policies_exit_2_with_file_and_line(

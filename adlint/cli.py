@@ -96,7 +96,9 @@ def _forget_stdout() -> None:
 
 def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
     """Warnings (an unusable cache, say) read like adlint's errors, without source lines."""
-    print(f"adlint: warning: {message}", file=sys.stderr)
+    from adlint.formats import printable  # warnings name config paths: one printable line
+
+    print(f"adlint: warning: {printable(str(message))}", file=sys.stderr)
 
 
 def main_entry() -> None:

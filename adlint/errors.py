@@ -31,7 +31,15 @@ class PolicyError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """Format as `file:line: rule "id": key "k": reason`."""
+        """Format as `file:line: rule "id": key "k": reason`, on one printable line.
+
+        Rule ids, keys, paths and quoted values come from YAML a pull request may have
+        written, and the runner reads workflow commands from stderr too: a rule id holding
+        a newline and `::error ...` would forge an annotation. `printable` turns line breaks
+        and other controls into U+FFFD, as for article text on stdout.
+        """
+        from adlint.formats import printable  # formats import errors' users: import late
+
         parts = []
         if self.path:
             parts.append(f"{self.path}:{self.line}:" if self.line else f"{self.path}:")
@@ -40,7 +48,7 @@ class PolicyError(Exception):
         if self.key:
             parts.append(f'key "{self.key}":')
         parts.append(self.reason)
-        return " ".join(parts)
+        return printable(" ".join(parts))
 
 
 class ParseError(Exception):
@@ -81,6 +89,9 @@ def internal_error(error: BaseException) -> str:
             where = f" at {PurePath(_PACKAGE.name, path.relative_to(_PACKAGE)).as_posix()}"
             where += f":{frame.lineno}"
             break
+    from adlint.formats import printable
+
+    text = printable(text)  # an exception's text may quote an article or a policy
     return (
         f"internal error {type(error).__name__}{': ' if text else ''}{text}{where} "
         f"(a bug in adlint: please report it; {DEBUG_VARIABLE}=1 shows the traceback)"

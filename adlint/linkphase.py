@@ -10,6 +10,7 @@ findings for the same verdicts.
 
 from __future__ import annotations
 
+import errno
 import json
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -110,6 +111,15 @@ def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
         return LinkStatus(url, "ok", None, "same page")
     base = site_root if path.startswith("/") else document_path.parent
     candidate = base / path.lstrip("/")
+    try:
+        return _on_disk(url, candidate)
+    except OSError as exc:
+        # is_file() swallows only "does not exist" errors; an article chooses the path, so
+        # any other error is that link's verdict, never the end of the run.
+        return _unusable(url, candidate, exc)
+
+
+def _on_disk(url: str, candidate: Path) -> LinkStatus:
     for suffix in PAGE_SUFFIXES:
         target = candidate.with_name(candidate.name + suffix) if suffix else candidate
         if target.is_file():
@@ -117,6 +127,16 @@ def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
     if candidate.is_dir() and any((candidate / name).is_file() for name in INDEX_FILES):
         return LinkStatus(url, "ok", None, "directory index exists")
     return LinkStatus(url, "broken", None, f"no such file: {display_path(candidate)}")
+
+
+def _unusable(url: str, candidate: Path, exc: OSError) -> LinkStatus:
+    """A name too long for the file system names no file ("broken"); other errors, such as
+    permission denied, leave it unknown whether the file exists ("unreachable")."""
+    shown = display_path(candidate)
+    if exc.errno == errno.ENAMETOOLONG:
+        return LinkStatus(url, "broken", None, f"file name too long: {shown}")
+    reason = exc.strerror or type(exc).__name__
+    return LinkStatus(url, "unreachable", None, f"cannot check the file ({reason}): {shown}")
 
 
 def document_statuses(

@@ -30,7 +30,6 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 LINK_KEYS: dict[str, str] = {
     "check": "bool",
-    "allow_private": "bool",
     "cache": "bool",
     "cache_max_age": "duration",
     "cache_path": "path",
@@ -45,6 +44,12 @@ LINK_KEYS: dict[str, str] = {
     "site_root": "path",
 }
 """The keys of the `links:` mapping and the type each must have."""
+COMMAND_LINE_ONLY = {
+    "allow_private": "--allow-private",
+}
+"""Link settings a config may not hold, and the flag to use instead. Configs and policies
+come from pull requests: one that could lift the address guard would have the CI runner
+request intranet hosts and cloud metadata (169.254.169.254) for whoever wrote it."""
 
 
 class _Bad(ValueError):
@@ -98,15 +103,36 @@ def _links(value: Any, base: Path) -> dict[str, Any]:
     line_of = getattr(value, "line_of", lambda key: None)
     converted = {}
     for key, item in value.items():
+        if key in COMMAND_LINE_ONLY:
+            flag = COMMAND_LINE_ONLY[key]
+            reason = (
+                f"allowed on the command line only ({flag}): a config can come from a pull"
+                " request, and this would let it turn off the link checker's guard against"
+                " private and loopback addresses"
+            )
+            raise _Bad(reason, key, line_of(key))
         if key not in LINK_KEYS:
             raise _Bad(f"unknown setting (expected: {', '.join(LINK_KEYS)})", key, line_of(key))
         try:
             converted[key] = convert(LINK_KEYS[key], item, base)
+            if key == "cache_path":
+                _confine(converted[key], base)
             for pattern in converted[key] if key == "exclude" else ():
                 check_link_pattern(pattern)
         except (ValueError, TypeError) as error:
             raise _Bad(str(error), key, line_of(key)) from None
     return converted
+
+
+def _confine(path: Path, base: Path) -> None:
+    """A config's cache file stays in or below the config's directory: the cache creates
+    folders and an SQLite file, and a config from a pull request must not pick them
+    anywhere the CI user can write (`../../..`, `/home/runner/.bashrc.d/x`)."""
+    if not path.is_relative_to(base.resolve()):
+        raise ValueError(
+            "must be inside the directory of the config file that sets it (a config can come"
+            " from a pull request); use --cache-path or --cache-dir for a place elsewhere"
+        )
 
 
 def _time_limit(value: Any, base: Path) -> float:

@@ -8,7 +8,10 @@ without having to describe a built policy (compiled patterns, closures) in a sta
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,15 +19,43 @@ from pathlib import Path
 _recording: list[list[tuple[str, bytes]]] = []
 
 
+MAX_SOURCE = 5 * 1024 * 1024
+"""Bytes a source may have: MAX_YAML's 5 MB (no policy, catalogue or ads.txt needs more)."""
+
+
+class SourceRefused(OSError):
+    """A source that is not a regular file, or is larger than MAX_SOURCE: never read."""
+
+    def __str__(self) -> str:
+        return self.strerror or "refused"
+
+
 def read_source(path: Path, *, errors: str = "strict") -> str:
     """`path.read_text(encoding="utf-8")` (newlines translated alike), noted in every active
-    recording."""
-    data = path.read_bytes()
+    recording.
+
+    Paths come from configs a pull request may write (`ads_txt: /dev/zero`, a committed
+    symlink to a huge file): only a regular file of at most MAX_SOURCE bytes is read, and
+    it is opened without blocking, so a FIFO cannot hang the run. Raises SourceRefused.
+    """
+    data = _read_bounded(path)
     if _recording:
         entry = (str(path.resolve()), hashlib.blake2b(data, digest_size=16).digest())
         for log in _recording:
             log.append(entry)
     return data.decode("utf-8", errors).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bounded(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)  # of what was opened: no swap between a check and the read
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceRefused(errno.EINVAL, "not a regular file", str(path))
+        data = handle.read(MAX_SOURCE + 1)  # st_size may be stale, or lie (/proc)
+    if len(data) > MAX_SOURCE:
+        raise SourceRefused(errno.EFBIG, f"larger than {MAX_SOURCE // 2**20} MB", str(path))
+    return data
 
 
 @contextmanager

@@ -151,6 +151,7 @@ def _parse(text: str) -> Any:
     import yaml
 
     loader = _loader_class(may_nest_deeper(text))(text)
+    node = None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -166,8 +167,35 @@ def _parse(text: str) -> Any:
         raise YamlError(f"YAML error: {error}", 1) from None
     except RecursionError:
         raise YamlError("YAML nesting is too deep", 1) from None
+    except ValueError as error:  # a scalar PyYAML cannot build: see _failing_line
+        reason = str(error).split("; use sys.", 1)[0]  # Python's advice is not the user's
+        raise YamlError(f"YAML value error: {reason}", _failing_line(node)) from None
     finally:
         loader.dispose()
+
+
+def _failing_line(root: yaml.Node | None) -> int:
+    """The line of the first scalar whose construction raises ValueError: an integer of
+    more than 4,300 digits (Python's int-from-string limit) or a date such as 2024-13-45.
+    Only on the error path, so building each scalar again costs nothing in a valid file;
+    a fresh loader, since the one that failed still marks the node as under construction."""
+    import yaml
+
+    loader = yaml.SafeLoader("")
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.id == "scalar":
+            try:
+                loader.construct_object(node)
+            except ValueError:
+                return node.start_mark.line + 1
+        stack.extend(reversed(_children(node)))
+    return 1
 
 
 def _check_expansion(root: yaml.Node) -> None:

@@ -168,6 +168,15 @@ def test_merge_of_a_sarif_result_without_a_location_is_a_usage_error(corpus: Pat
     assert capsys.readouterr().err == 'adlint: error: key "files": not an adlint SARIF report\n'
 
 
+def test_merge_of_deeply_nested_json_is_a_usage_error_naming_the_file(corpus: Path, capsys):
+    Path("deep.json").write_text("[" * 100_000)
+    assert main(["merge", "deep.json"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "adlint: error: deep.json: cannot read report: nested too deeply\n"
+    )
+
+
 def test_merged_outputs_never_carry_the_legacy_command_marker(corpus: Path):
     Path("hostile.md").write_text("[x](https://www.amazon.com/dp/B0?tag=a-20&h=##[error]x)\n")
     for file_format in ("json", "sarif"):

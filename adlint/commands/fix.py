@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from typing import cast
 
 from adlint.commands import COMMANDS, CommandParser, check
@@ -81,8 +82,8 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
             result = None  # the check after fixing gives it up too, and reports it
         for finding, reason in result.skipped if result is not None else ():
             print(  # the path is a file name: no terminal escapes from it
-                f"{printable(finding.path)}:{finding.line}:{finding.column}: not fixable "
-                f"({finding.rule}): {printable(reason)}",
+                f"{_shown(finding.path)}:{finding.line}:{finding.column}: not fixable "
+                f"({printable(finding.rule)}): {printable(reason)}",
                 file=sys.stderr,
             )
         changed = result is not None and result.changed
@@ -100,11 +101,23 @@ def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
     return files, edits
 
 
+def _shown(path: str) -> str:
+    """The file name made printable, and never starting with `:`: a line starting with `::`
+    is a workflow command in an Actions log (`::stop-commands::x.md` would silence every
+    annotation after it). `./` keeps it a path that editors open."""
+    shown = printable(path)
+    return f"./{shown}" if shown.startswith(":") else shown
+
+
 def run(args: argparse.Namespace) -> int:
     if args.diff or reads_stdin(args):
         # --diff changes nothing to check; standard input is consumed (`adlint check -`
         # reports what remains)
-        edits = _fix_and_count(args)
+        with ExitStack() as stack:
+            if args.diff:  # a diff's lines are article text: pause workflow commands as check
+                check._stop_workflow_commands(sys.stdout, stack)
+                sys.stdout.flush()  # before any "not fixable" line reaches the log on stderr
+            edits = _fix_and_count(args)
         return 1 if args.diff and edits else 0
     defaults = {
         "format": "text",

@@ -63,6 +63,8 @@ def _load(path: Path) -> dict[str, Any]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise PolicyError(f"cannot read report: {error}", path=str(path)) from None
+    except RecursionError:  # json's C decoder recurses: `[` x 100,000
+        raise PolicyError("cannot read report: nested too deeply", path=str(path)) from None
     if not isinstance(document, dict) or not ("findings" in document or "runs" in document):
         raise PolicyError("not an adlint JSON or SARIF report", path=str(path))
     return document

@@ -9,7 +9,9 @@ What it checks:
     `severity: off`, or off everywhere but in an override) are known.
     With `names: directives`, each comment that opens with an `adlint-` word that is no
     directive (`adlint-disable-lines`, `adlint-ignore`): it is not applied at all.
-    The hit points at the name itself.
+    The hit points at the name itself. An id written twice in one comment is reported
+    once, at its first use; a comment's ids after its first 100 are not read (they
+    suppress nothing either), so one comment cannot flood the output.
 
 Options:
     names: `rules` (default) or `directives`.

@@ -208,7 +208,11 @@ async def _check_one(requester: Requester, url: str, options: LinkOptions) -> Li
             return LinkStatus(verdict=hop.failure.verdict, status=None, reason=reason, **done)
         if hop.location is None:
             return _judge(hop, options, **done)
-        target = normalise_url(urljoin(current, hop.location.strip()))
+        try:  # any server writes the Location: `http://a]b/` must not stop the whole run
+            target = normalise_url(urljoin(current, hop.location.strip()))
+        except ValueError as exc:
+            reason = f"invalid redirect location ({exc}): {hop.location[:200]}"
+            return LinkStatus(verdict="broken", status=hop.status, reason=reason, **done)
         failure = None
         if target is None:
             failure = f"redirect to a non-http URL: {hop.location[:200]}"

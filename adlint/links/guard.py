@@ -55,6 +55,42 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
+_SPECIAL_PURPOSE = tuple(
+    (ipaddress.ip_network(network), label)
+    for network, label in (
+        ("0.0.0.0/8", "this-network"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "shared (carrier-grade NAT)"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "IETF protocol assignment"),
+        ("192.0.2.0/24", "documentation"),
+        ("192.88.99.0/24", "6to4 relay anycast"),
+        ("192.168.0.0/16", "private"),
+        ("198.18.0.0/15", "benchmarking"),
+        ("198.51.100.0/24", "documentation"),
+        ("203.0.113.0/24", "documentation"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved"),
+        ("::/127", "unspecified or loopback"),
+        ("64:ff9b:1::/48", "local-use NAT64"),
+        ("100::/64", "discard-only"),
+        ("2001::/23", "IETF protocol assignment"),
+        ("2001:db8::/32", "documentation"),
+        ("3fff::/20", "documentation"),
+        ("5f00::/16", "segment routing"),
+        ("fc00::/7", "unique local"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "site-local"),
+        ("ff00::/8", "multicast"),
+    )
+)
+"""IANA's special-purpose ranges (RFC 6890 registries) that no public web page lives in,
+checked whatever the running Python's `ipaddress` tables say: they change between
+versions (3.11 deems fec0::/10, 192.0.0.8-255 and 192.88.99.0/24 global)."""
+
+
 def default_policy(ip: IPAddress) -> str | None:
     """Refuse everything that is not a globally routable unicast address."""
     if isinstance(ip, ipaddress.IPv6Address) and (inner := _embedded_ipv4(ip)) is not None:
@@ -69,6 +105,9 @@ def default_policy(ip: IPAddress) -> str | None:
         ("reserved", ip.is_reserved),
     ):
         if flag:
+            return f"{label} address {ip}"
+    for network, label in _SPECIAL_PURPOSE:
+        if ip in network:  # an address never matches a network of the other family
             return f"{label} address {ip}"
     if not ip.is_global:
         return f"non-public address {ip}"

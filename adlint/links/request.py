@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE_4XX = frozenset({408, 425, 429})
 _PERMANENT_5XX = frozenset({501, 505})
+_BAD_LOCATION = "Invalid URL in location header"
+"""How httpx words the RemoteProtocolError for a Location it cannot parse (httpx 0.28)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ def classify_error(exc: BaseException) -> Failure:
     if isinstance(exc, httpx.ConnectError):
         return Failure("unreachable", f"connection failed: {exc}", True)
     if isinstance(exc, httpx.RemoteProtocolError):
+        if str(exc).startswith(_BAD_LOCATION):  # httpx parses Location even when not following
+            detail = str(exc)[len(_BAD_LOCATION) :].strip(" :.")
+            return Failure("broken", f"invalid redirect location: {detail}", False)
         return Failure("unreachable", "server disconnected without a response", True)
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         return Failure("unreachable", "connection reset", True)

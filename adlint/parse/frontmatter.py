@@ -58,6 +58,9 @@ def split_front_matter(text: str) -> FrontMatter:
         return FrontMatter({}, body_start, f"invalid YAML front matter: {reason}", offset)
     except RecursionError:
         return FrontMatter({}, body_start, "front matter is nested too deeply", 0)
+    except ValueError as error:  # an int over 4,300 digits, a date such as 2024-13-45
+        reason = str(error).split("; use sys.", 1)[0]
+        return FrontMatter({}, body_start, f"invalid YAML front matter: {reason}", 0)
     if data is None:
         data = {}
     if not isinstance(data, dict):

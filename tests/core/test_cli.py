@@ -245,6 +245,24 @@ def test_a_path_named_like_a_command_is_a_path(site: Path, capsys):
     assert {f["path"] for f in report["findings"]} == {"report/dirty.md"}
 
 
+def test_config_error_is_one_line_that_cannot_forge_a_workflow_command(site: Path, capsys):
+    (site / ".adlint.yaml").write_text(
+        'rules:\n  "x\\n::error file=forged.md::FORGED\\u001b[31m": false\n'
+    )
+    assert main(["check", "--format", "github", "dirty.md"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert err.startswith('adlint: error: .adlint.yaml:2: rule "x\ufffd::error file=forged.md')
+
+
+def test_warning_naming_a_path_is_one_printable_line(site: Path, capsys):
+    (site / "d\n::error::forged").mkdir()
+    assert main(["check", "d\n::error::forged"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("adlint: warning: no files to lint under d\ufffd::error::forged/")
+    assert err.count("\n") == 1
+
+
 def test_directory_with_nothing_to_lint_warns_and_passes(site: Path, capsys):
     (site / "notes").mkdir()
     (site / "notes" / "todo.txt").write_text(DIRTY)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from adlint.config import load_config
+from adlint.directives import MAX_RULE_IDS
 from adlint.engine import lint_text
 from adlint.policy import Policy, load_default_policy
 
@@ -189,3 +190,24 @@ def test_directives_and_other_comments_are_no_unknown_directive(comment: str):
 
 def test_unknown_directive_words_inside_code_are_not_flagged():
     assert unknown_directives("```html\n<!-- adlint-disable-lines -->\n```\n") == []
+
+
+def test_an_id_repeated_in_one_comment_is_reported_once():
+    text = "<!-- adlint-disable " + "a," * 100_000 + " -->\nx\n"
+    assert [row[:4] for row in unknown(text)] == [(1, 21, 1, 22)]
+
+
+def test_a_comment_reads_only_its_first_100_ids():
+    names = [f"zz{n}" for n in range(150)]
+    text = "Intro\n\n<!-- adlint-disable " + ",".join(names) + " -->\n"
+    found = unknown(text)
+    assert len(found) == MAX_RULE_IDS == 100
+    assert found[-1][4] == 'adlint-disable names unknown rule "zz99"'
+
+
+def test_ids_past_the_first_100_suppress_nothing():
+    pixel = '<img src="https://imp.pxf.io/i/1/2/3" width="1" height="1">'
+    ids = ",".join(["affiliate-link"] * 100 + ["tracking-pixel"])
+    text = f"<!-- adlint-disable-next-line {ids} -->\n{pixel}\n"
+    [finding] = [f for f in lint_text(text, POLICY, path="a.md") if f.rule == "tracking-pixel"]
+    assert finding.suppressed is None

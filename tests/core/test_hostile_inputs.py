@@ -289,6 +289,27 @@ def test_deeply_nested_front_matter_is_reported_not_a_crash(tmp_path: Path, nest
     assert links == [("deep.md", 6, 8), ("other.md", 1, 5)]
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1" * 5000, "Exceeds the limit (4300 digits) for integer string conversion"),
+        ("2024-13-45", "month must be in 1..12"),
+    ],
+)
+def test_front_matter_value_python_cannot_build_is_invalid_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, reason: str
+) -> None:
+    (tmp_path / "a.md").write_text(f"---\ntitle: {value}\n---\n[x]({AMAZON.format(6)})\n")
+    main(["check", "--no-config", "--no-cache", "--format", "json", str(tmp_path / "a.md")])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    [problem] = [f for f in findings if f["rule"] == "parse-error"]
+    assert problem["message"].startswith(
+        f"Could not read or parse this file: invalid YAML front matter: {reason}"
+    )
+    assert "internal error" not in problem["message"]
+    assert any(f["rule"] == "affiliate-link" for f in findings)  # the body is still linted
+
+
 def test_may_nest_deeper_bounds_without_parsing() -> None:
     default = (Path(__file__).resolve().parents[2] / "policies" / "default.yaml").read_text()
     assert not may_nest_deeper(default)

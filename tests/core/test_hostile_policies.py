@@ -8,12 +8,14 @@ only detects hangs (it is far above what the run needs).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from adlint.pattern import MAX_TIMEOUTS, PatternTimeout, UnsafePattern, compile_pattern
+from adlint.sourcelog import MAX_SOURCE
 from tests.core.fresh import run_adlint
 
 SLOW_BUT_ACCEPTED = ".*.*.*.*=.*.*.*.*X"
@@ -66,6 +68,9 @@ def alias_bomb(levels: int) -> str:
          "backreferences are not allowed"),
         (user_rule("{text: '" + "a" * 3000 + "'}"), "pattern is longer than 2000 characters"),
         ("extends: [policy.yaml]\n", 'policy.yaml:1: key "extends": extends cycle'),
+        ("site: [x]\nrules: {}\nn: " + "1" * 5000 + "\n", "policy.yaml:3: YAML value error: "
+         "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits\n"),
+        ("site:\n  - 2024-13-45\n", "policy.yaml:2: YAML value error: month must be in 1..12"),
     ],
 )  # fmt: skip
 def test_hostile_policies_exit_2_with_file_and_line(
@@ -78,6 +83,34 @@ def test_hostile_policies_exit_2_with_file_and_line(
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("/dev/zero", "not a regular file"),  # read whole, it exhausted memory
+        ("fifo", "not a regular file"),  # opened for reading, it blocked for ever
+        ("big.txt", "larger than 5 MB"),
+    ],
+)
+def test_ads_txt_must_be_a_small_regular_file(tmp_path: Path, source: str, reason: str) -> None:
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "big.txt").write_bytes(b"#" * (MAX_SOURCE + 1))
+    (tmp_path / ".adlint.yaml").write_text(f"rules:\n  ad-client-unknown:\n    ads_txt: {source}\n")
+    (tmp_path / "a.md").write_text("# x\n")
+    result = run_adlint(tmp_path, "check", "--no-cache", "a.md", timeout=60)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith('adlint: error: .adlint.yaml:3: rule "ad-client-unknown": key "ads_txt"')
+    assert line.endswith(f": {reason}")
+
+
+def test_a_policy_source_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
+    (tmp_path / "huge.yaml").write_bytes(b"#" * (50 * MAX_SOURCE))
+    (tmp_path / "a.md").write_text("# x\n")
+    result = run_adlint(tmp_path, "check", "--policy", "huge.yaml", "a.md", memory_mb=400)
+    assert result.returncode == 2
+    assert result.stderr == "adlint: error: huge.yaml: cannot read policy file: larger than 5 MB\n"
 
 
 def test_extends_depth_is_bounded(tmp_path: Path) -> None:

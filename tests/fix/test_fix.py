@@ -85,6 +85,26 @@ def test_markdown_link_is_not_mangled(tmp_path, capsys):
     assert "not fixable (affiliate-rel-missing)" in capsys.readouterr().err
 
 
+def test_not_fixable_line_never_starts_a_workflow_command(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    (tmp_path / "::stop-commands::x.md").write_text(DISCLOSURE + "\n\n[deal](https://amzn.to/3a)\n")
+    assert main(["fix", "--no-config", "--no-cache", "."]) == 0  # a warning remains
+    [line] = [x for x in capsys.readouterr().err.splitlines() if "not fixable" in x]
+    assert line.startswith("./::stop-commands::x.md:3:1: not fixable (affiliate-rel-missing): ")
+
+
+def test_diff_under_github_actions_is_inside_a_stop_commands_pair(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    path = tmp_path / "post.md"
+    path.write_text('::error title=Forged::x\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n')
+    assert main(["fix", "--no-config", "--no-cache", "--diff", str(path)]) == 1
+    first, *diff, last = capsys.readouterr().out.splitlines()
+    token = first.removeprefix("::stop-commands::")
+    assert len(token) == 32 and last == f"::{token}::"
+    assert diff[0].startswith("--- a/") and " ::error title=Forged::x" in diff
+
+
 def test_crlf_and_bom_are_preserved(tmp_path):
     src = "\ufeffIntro.\r\n\r\n[deal](https://amzn.to/3abc)\r\n"
     fixed = fix_text(tmp_path, src)

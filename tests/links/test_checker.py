@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
+
 from adlint.links import LinkOptions, check_urls, normalise_url
 
 from .conftest import Exchange, LocalServer, delayed, redirect, sequence, status
@@ -80,6 +82,25 @@ def test_too_many_redirects_is_broken(server: LocalServer, options: LinkOptions)
     result = check_one(server.url("/hop0"), replace(options, max_redirects=3))
     assert (result.verdict, result.reason) == ("broken", "too many redirects (more than 3)")
     assert len(result.chain) == 3
+
+
+@pytest.mark.parametrize("location", ["http://a]b/", "//[x"])
+def test_unparsable_redirect_location_is_broken_and_the_run_goes_on(
+    server: LocalServer, options: LinkOptions, location: str
+) -> None:
+    bad = server.route("/bad", redirect(location, 302))
+    results = check_urls([bad, server.route("/gone", status(404))], options, progress=False)
+    assert results[bad].verdict == "broken" and results[bad].status == 302
+    assert results[bad].reason.startswith("invalid redirect location (Invalid IPv6 URL): ")
+    assert results[server.url("/gone")].verdict == "broken"
+
+
+def test_redirect_location_httpx_cannot_parse_is_broken_not_a_disconnect(
+    server: LocalServer, options: LinkOptions
+) -> None:
+    result = check_one(server.route("/bad", redirect("http://[::1/x", 302)), options)
+    assert result.verdict == "broken" and result.reason.startswith("invalid redirect location")
+    assert server.count("/bad") == 1  # not retried: the same Location would come back
 
 
 def test_429_waits_for_retry_after(server: LocalServer, options: LinkOptions) -> None:

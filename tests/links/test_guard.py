@@ -81,6 +81,33 @@ def test_default_policy_allows_public_addresses(address: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("address", "label"),
+    [("fec0::1", "site-local"), ("192.0.0.8", "IETF protocol assignment"),
+     ("192.0.0.255", "IETF protocol assignment"), ("192.88.99.1", "6to4 relay anycast"),
+     ("100.64.0.1", "shared (carrier-grade NAT)"),
+     ("100.127.255.254", "shared (carrier-grade NAT)")],
+)  # fmt: skip
+def test_special_purpose_ranges_are_refused_whatever_python_thinks(
+    address: str, label: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ip = ipaddress.ip_address(address)
+    for flag in ("is_private", "is_reserved", "is_link_local", "is_loopback", "is_multicast"):
+        monkeypatch.setattr(type(ip), flag, False)  # a Python whose tables miss every range
+    monkeypatch.setattr(type(ip), "is_global", True)
+    assert default_policy(ip) == f"{label} address {address}"
+
+
+def test_redirect_to_a_site_local_ipv6_address_is_refused(
+    server: LocalServer, options: LinkOptions
+) -> None:
+    target = "http://[fec0::1]:8080/"
+    [result] = check_urls(
+        [server.route("/out", redirect(target))], options, policy=only_first_loopback
+    ).values()
+    assert result.verdict == "unsafe" and result.reason.endswith("site-local address fec0::1")
+
+
+@pytest.mark.parametrize(
     ("host", "expected"),
     [("2130706433", "127.0.0.1"), ("0177.0.0.1", "127.0.0.1"), ("0x7f.1", "127.0.0.1"),
      ("127.1", "127.0.0.1"), ("[::1]", "::1"), ("example.com", None), ("cafe.be", None)],

@@ -7,6 +7,7 @@ Ephemeral ports have five digits, so columns after a URL on the same line are fi
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import sys
@@ -228,6 +229,36 @@ def test_relative_link_to_a_present_file_passes_and_a_missing_one_is_broken(
     assert (finding["data"]["verdict"], finding["data"]["status"]) == ("broken", "")
 
 
+def test_relative_link_with_a_name_too_long_is_broken_and_the_run_goes_on(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "a" * 300 + ".md"  # over NAME_MAX (255): is_file() raises ENAMETOOLONG
+    (site / "a.md").write_text(f"[x]({name})\n")
+    (site / "b.md").write_text("[y](gone.md)\n")
+    _, findings = lint(capsys, *LINKS, "a.md", "b.md")
+    assert where(findings) == [("broken-link", "a.md", 1, 5), ("broken-link", "b.md", 1, 5)]
+    assert findings[0]["data"]["reason"] == f"file name too long: {name}"
+
+
+def test_relative_link_that_cannot_be_checked_is_unreachable(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stands in for a directory of mode 000, which root (as in CI containers) can still read.
+    real_is_file = Path.is_file
+
+    def is_file(path: Path) -> bool:
+        if path.parent.name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    (site / "a.md").write_text("[x](locked/b.md)\n")
+    _, findings = lint(capsys, *LINKS, "a.md")
+    assert where(findings) == [("link-unreachable", "a.md", 1, 5)]
+    reason = "cannot check the file (Permission denied): locked/b.md"
+    assert findings[0]["data"]["reason"] == reason
+
+
 def test_relative_link_resolves_from_the_article_directory(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -318,10 +349,11 @@ def test_config_check_true_turns_checking_on_without_the_flag(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = server.route("/gone", status(404))
-    settings = ["check: true", "allow_private: true", "cache: false", "retries: 0", "timeout: 2"]
+    settings = ["check: true", "cache: false", "retries: 0", "timeout: 2"]
     (site / ".adlint.yaml").write_text("links:\n" + "".join(f"  {s}\n" for s in settings))
     (site / "a.md").write_text(f"[a]({url})\n")
-    code = main(["check", "-j", "1", "--format", "json", "--no-progress", "a.md"])
+    argv = ["check", "-j", "1", "--format", "json", "--no-progress", "--allow-private", "a.md"]
+    code = main(argv)  # --allow-private only lets the test reach its loopback server
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert code == 1
     assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("broken-link", 1, 5)]
@@ -349,6 +381,7 @@ def test_config_site_root_is_relative_to_the_config_file(
         ("  cache_max_age: forever\n", 3, "links.cache_max_age", "not a duration"),
         ("  exclude: ['(']\n", 3, "links.exclude", "not a valid regex"),
         ("  retry: 2\n", 3, "links.retry", "unknown setting"),
+        ("  allow_private: true\n", 3, "links.allow_private", "command line only"),
     ],
 )
 def test_bad_links_setting_exits_2_naming_file_line_and_key(
@@ -365,6 +398,20 @@ def test_bad_links_setting_exits_2_naming_file_line_and_key(
     error = capsys.readouterr().err
     assert error.startswith(f'adlint: error: .adlint.yaml:{line}: key "{key}": '), error
     assert reason in error
+
+
+def test_allow_private_in_config_is_refused_and_nothing_is_requested(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / ".adlint.yaml").write_text("links:\n  check: true\n  allow_private: true\n")
+    (site / "a.md").write_text(f"[a]({server.url('/internal-admin')})\n")
+    assert main(["check", "--no-cache", "a.md"]) == 2
+    assert capsys.readouterr().err == (
+        'adlint: error: .adlint.yaml:3: key "links.allow_private": allowed on the command line'
+        " only (--allow-private): a config can come from a pull request, and this would let it"
+        " turn off the link checker's guard against private and loopback addresses\n"
+    )
+    assert server.count() == 0
 
 
 def test_bad_links_setting_is_an_error_even_when_checking_is_off(
@@ -427,6 +474,33 @@ def test_config_cache_path_is_relative_to_the_config_file(
     lint(capsys, *cache, "content")
     assert server.count() == 1
     assert (site / ".cache" / "links.sqlite").is_file()
+
+
+@pytest.mark.parametrize("where", ["../outside/deep/x.sqlite", "{tmp}/abs/x.sqlite"])
+def test_config_cache_path_outside_the_config_directory_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    (site / "project").mkdir()
+    value = where.format(tmp=site)
+    (site / "project" / ".adlint.yaml").write_text(
+        f"links:\n  check: true\n  cache_path: {value}\n"
+    )
+    (site / "project" / "a.md").write_text("[a](other.md)\n")  # no request, even on failure
+    assert main(["check", "--allow-private", "project/a.md"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('adlint: error: project/.adlint.yaml:3: key "links.cache_path": must be')
+    assert "use --cache-path or --cache-dir" in err
+    assert not (site / "outside").exists() and not (site / "abs").exists()
+
+
+def test_cache_path_flag_may_point_anywhere(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "project").mkdir()
+    (site / "project" / "a.md").write_text(f"[a]({server.url('/ok')})\n")
+    lint(capsys, "--check-links", "--allow-private", *QUICK, "--cache-path", "elsewhere/c.sqlite",
+         "project/a.md")  # fmt: skip
+    assert (site / "elsewhere" / "c.sqlite").is_file()
 
 
 def test_transient_failures_are_checked_again_on_a_warm_run(

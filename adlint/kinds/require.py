@@ -120,7 +120,7 @@ class Require:
             if found is None:
                 return None
             runs = prose.runs_of(found.start(), found.end())
-            if not all(index in prose.link_runs for index in runs):
+            if not prose.in_links(runs):
                 return document.runs[runs[0]].start
             position = max(found.end(), found.start() + 1)
         return None
@@ -166,28 +166,31 @@ def _declares(value: Any) -> bool:
 
 class _Prose:
     """The visible text before `limit` as one string: runs joined by a space within a
-    block and by a newline between blocks, with where each run begins in it and which runs
-    are link text."""
+    block and by a newline between blocks, with where each run begins in it; which runs
+    are link text is worked out only when a match needs it."""
 
     def __init__(self, document: Document, limit: int) -> None:
-        block_starts = [block.start for block in document.blocks]
+        blocks = document.blocks
         pieces: list[str] = []
         self.starts: list[int] = []
         size = 0
-        block = -1
+        block = 0  # blocks begun at or before the current run (runs come in order)
         for run in document.runs:
             if run.start >= limit or size > MAX_PROSE:
                 break
-            run_block = bisect.bisect_right(block_starts, run.start)
+            seen = block
+            while block < len(blocks) and blocks[block].start <= run.start:
+                block += 1
             if pieces:
-                pieces.append("\n" if run_block != block else " ")
+                pieces.append("\n" if block != seen else " ")
                 size += 1
-            block = run_block
             self.starts.append(size)
             pieces.append(run.text)
             size += len(run.text)
         self.text = "".join(pieces)
-        self.link_runs = _link_runs(document, len(self.starts))
+        self._document = document
+        self._limit = limit
+        self._link_runs: set[int] | None = None
 
     def runs_of(self, start: int, end: int) -> range:
         """The runs a match from `start` to `end` of the text touches."""
@@ -195,12 +198,14 @@ class _Prose:
         last = bisect.bisect_left(self.starts, max(end, start + 1)) - 1
         return range(max(first, 0), max(last, first, 0) + 1)
 
-
-def _link_runs(document: Document, count: int) -> set[int]:
-    """Indexes (below `count`) of the runs read inside a link with a URL."""
-    inside: set[int] = set()
-    for element in document.elements:
-        if element.tag == "a" and element.url:
-            first, past = element.text_runs
-            inside.update(range(first, min(past, count)))
-    return inside
+    def in_links(self, runs: range) -> bool:
+        """Whether every one of `runs` was read inside a link with a URL."""
+        if self._link_runs is None:
+            self._link_runs = set()
+            for element in self._document.elements:  # in source order
+                if element.start >= self._limit:
+                    break
+                if element.tag == "a" and element.url:
+                    first, past = element.text_runs
+                    self._link_runs.update(range(first, min(past, len(self.starts))))
+        return all(index in self._link_runs for index in runs)

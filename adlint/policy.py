@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,9 +340,14 @@ def _unknown_rule(raw: RawPolicy, rule_id: str, reason: str) -> str:
             "is not applied before this file: a config with `extends` builds only on the "
             "files it lists, so list adlint:default first)"
         )
-    close = difflib.get_close_matches(rule_id, [str(r) for r in raw.rules], n=1)
-    hint = f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
-    return f"unknown rule: {reason} ({hint})"
+    return f"unknown rule: {reason} ({rule_hint(rule_id, [str(r) for r in raw.rules])})"
+
+
+def rule_hint(rule_id: str, known: Iterable[str]) -> str:
+    """`did you mean "y"?` for a rule id that is not one of `known`, wherever it was written
+    (config, --select, `adlint rules RULE`)."""
+    close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+    return f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
 
 
 REPLACED = ("select", "fix")

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace, fix: Callable[[], object] | None = None) -> in
         if fix is not None:
             fix()
         if format_name in ("text", "parsable") and main_output is None:
-            _stop_workflow_commands(main_stream, stack)  # their lines start with paths
+            stop_workflow_commands(main_stream, stack)  # their lines start with paths
         if format_name == "text":
             color = use_color(args, main_output)
             outputs: list[tuple[Writer, RunInfo]] = [
@@ -193,7 +193,7 @@ def _fixer(args: argparse.Namespace) -> Callable[[], object]:
     return lambda: apply_fixes(args, diff=False)
 
 
-def _stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
+def stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:
     """Under GitHub Actions, text and parsable output go to the job log, where a line
     starting with `::` is a workflow command: a file named `::error::x.md` would forge one.
     The runner's `::stop-commands::TOKEN` ... `::TOKEN::` pair turns command processing off

@@ -217,13 +217,10 @@ def selected_rules(policy: Policy, args: argparse.Namespace) -> set[str]:
 
 
 def unknown_rule(rule_id: str, known: Iterable[str]) -> str:
-    """`unknown rule "x" (did you mean "y"?)`: the hint config errors give (policy.py) for
-    a rule id on the command line."""
-    import difflib  # loaded only when a rule id is wrong
+    """`unknown rule "x" (did you mean "y"?)` for a rule id on the command line."""
+    from adlint.policy import rule_hint
 
-    close = difflib.get_close_matches(rule_id, sorted(known), n=1)
-    hint = f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
-    return f'unknown rule "{rule_id}" ({hint})'
+    return f'unknown rule "{rule_id}" ({rule_hint(rule_id, known)})'
 
 
 def flag_error(flag: str, reason: str) -> PolicyError:

@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         # reports what remains)
         with ExitStack() as stack:
             if args.diff:  # a diff's lines are article text: pause workflow commands as check
-                check._stop_workflow_commands(sys.stdout, stack)
+                check.stop_workflow_commands(sys.stdout, stack)
                 sys.stdout.flush()  # before any "not fixable" line reaches the log on stderr
             edits = _fix_and_count(args)
         return 1 if args.diff and edits else 0

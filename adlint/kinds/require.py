@@ -130,24 +130,24 @@ class Require:
         assert self.label is not None
         first, past = element.text_runs
         runs = document.runs
-        own = [runs[i].text for i in range(first, min(past, len(runs)))]
         end = element.end
-        if past > first and past <= len(runs):
+        if first < past <= len(runs):  # after its text, when it has some (`<a>...</a>`)
             end = max(end, runs[past - 1].start + len(runs[past - 1].text))
-        following = []
         reach = end + self.label_within
-        for index in range(past, min(len(runs), past + 8)):
-            run = runs[index]
+        nearby = [document.element_text(element)]
+        for run in runs[past : past + MAX_LABEL_RUNS]:
             if run.start >= reach:
                 break
-            following.append(run.text[: reach - run.start])
-        return self.label.search(" ".join(own + following)[:MAX_LABEL]) is not None
+            nearby.append(run.text[: reach - run.start])
+        return self.label.search(" ".join(nearby)[:MAX_LABEL]) is not None
 
 
 MAX_LINK_MATCHES = 100
 """Matches wholly inside links skipped before giving up (each search is time-limited)."""
 MAX_LABEL = 4000
 """Characters of an element's text and what follows it searched for a `label`."""
+MAX_LABEL_RUNS = 8
+"""Text runs after an element read for a `label` (each starts within `label_within`)."""
 
 _NOT_DECLARED = frozenset(("", "false", "no", "off", "0", "none", "null", "n"))
 

@@ -91,6 +91,8 @@ class Block:
     start: int
     end: int
     words: int
+    link_words: int = 0
+    """Of `words`, those in link text: a block of little else is a link list (navigation)."""
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ def _front_matter(value: Any, key: str) -> dict[str, Any]:
 
 CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
     "Selector": _selector,
+    "Selector | None": _selector,
     "SafePattern | None": _pattern,
     "str": _string,
     "str | None": _string,

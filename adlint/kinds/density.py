@@ -11,13 +11,22 @@ What it checks:
       between them (`max_stacked`: the most units allowed in one stack).
     Documents with fewer than `min_words` words are measured by the stack test only.
 
+    "Content" is the main content, as the Better Ads Standards measure it: headers, footers,
+    site navigation and related-article lists are not part of it. Two options say what is
+    not: `navigation`, a selector for elements whose text is not content (and whose ad units
+    are outside the main content, so not counted), and `navigation_link_share`, the share of
+    a block's words in link text from which the block is a link list ("Also read: ..."),
+    not content. Without them every visible word counts.
+
 Options:
     select (required), max_per_1000_words, max_share (0..1), max_stacked,
-    min_words_between (default 1), min_words (default 100), at (`element` default).
+    min_words_between (default 1), min_words (default 100), navigation (a selector),
+    navigation_link_share (0..1), at (`element` default).
 
 Message fields:
-    units, words, blocks, per_1000_words, share (percent), stacked, measure
-    (`per_1000_words`, `share` or `stacked`), limit, detail (a readable sentence).
+    units, words (of content), blocks (of content), navigation_words (left out),
+    per_1000_words, share (percent), stacked, measure (`per_1000_words`, `share` or
+    `stacked`), limit, detail (a readable sentence).
 
 Example:
     ad-density:
@@ -28,12 +37,14 @@ Example:
       max_per_1000_words: 4
       max_share: 0.3
       max_stacked: 1
+      navigation: {tag: [nav, header, footer, aside]}
+      navigation_link_share: 0.8
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
@@ -56,6 +67,8 @@ class Density:
     max_stacked: int | None = None
     min_words_between: int = 1
     min_words: int = 100
+    navigation: Selector | None = None
+    navigation_link_share: float | None = None
     at: str = "element"
 
     name: ClassVar[str] = "density"
@@ -63,6 +76,7 @@ class Density:
         "units",
         "words",
         "blocks",
+        "navigation_words",
         "per_1000_words",
         "share",
         "stacked",
@@ -71,28 +85,39 @@ class Density:
         "detail",
     )
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
-    maxima: ClassVar[dict[str, float]] = {"max_share": 1}
+    maxima: ClassVar[dict[str, float]] = {"max_share": 1, "navigation_link_share": 1}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
         if not units:
             return
-        words, blocks = document.words, len(document.blocks)
+        content = self._content(document, context)
+        if content.outside:
+            units = _in_main_content(document, units, content.outside)
+            if not units:
+                return
+        words, blocks = content.words, content.blocks
         rate = len(units) * 1000 / words if words else float("inf")
         share = len(units) / (len(units) + blocks)
         base = {
             "units": len(units),
             "words": words,
             "blocks": blocks,
+            "navigation_words": content.navigation_words,
             "per_1000_words": round(rate, 1) if words else "∞",
             "share": round(share * 100),
         }
+        left_out = (
+            f"; {content.navigation_words} words of navigation and link lists not counted"
+            if content.navigation_words
+            else ""
+        )
         measured = words >= self.min_words
         if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
             allowed = int(self.max_per_1000_words * words / 1000)
             detail = (
                 f"{len(units)} ad units in {words} words ({base['per_1000_words']} per "
-                f"1,000 words; limit {self.max_per_1000_words:g})"
+                f"1,000 words; limit {self.max_per_1000_words:g}{left_out})"
             )
             yield self._hit(
                 units[min(allowed, len(units) - 1)],
@@ -104,11 +129,24 @@ class Density:
         if measured and self.max_share is not None and share > self.max_share:
             detail = (
                 f"{len(units)} of {len(units) + blocks} blocks are ads "
-                f"({base['share']}%; limit {self.max_share:.0%})"
+                f"({base['share']}%; limit {self.max_share:.0%}{left_out})"
             )
             yield self._hit(units[0], base, "share", self.max_share, detail)
         if self.max_stacked is not None:
-            yield from self._stacks(document, units, base)
+            yield from self._stacks(document, units, base, content.run_words)
+
+    def _content(self, document: Document, context: RuleContext) -> Content:
+        """What of the document is main content: every visible word, unless `navigation`
+        or `navigation_link_share` say some is not."""
+        if self.navigation is None and self.navigation_link_share is None:
+            return Content(document.words, len(document.blocks), 0, _run_words(document))
+        navigation: list[int] = []
+        outside: frozenset[int] = frozenset()
+        if self.navigation is not None:
+            found = [element for element, _ in context.selected(self.navigation)]
+            outside = frozenset(element.index for element in found)
+            navigation = _runs_inside(found)
+        return _measure(document, navigation, self.navigation_link_share, outside)
 
     def _units(self, context: RuleContext) -> list[Element]:
         """Matched elements, without units nested inside another unit."""
@@ -127,9 +165,11 @@ class Density:
             chosen.add(element.index)
         return selected
 
-    def _stacks(self, document: Document, units: list[Element], base: dict) -> Iterator[Hit]:
+    def _stacks(
+        self, document: Document, units: list[Element], base: dict, run_words: Sequence[int]
+    ) -> Iterator[Hit]:
         run_starts = [run.start for run in document.runs]
-        words_before = _words_before_runs(document)
+        words_before = list(accumulate(run_words, initial=0))
         stack = [units[0]]
         for previous, unit in zip(units, units[1:], strict=False):
             if _words_between(run_starts, words_before, previous, unit) < self.min_words_between:
@@ -164,15 +204,158 @@ class Density:
         return Hit(hit.start, hit.end, data)
 
 
-def _words_before_runs(document: Document) -> list[int]:
-    """Words in the runs before each run, and in all of them last: a running total of the
-    parser's counts, so the words between two units cost two look-ups."""
+@dataclass(frozen=True)
+class Content:
+    """The main content of one document, as this rule sees it."""
+
+    words: int
+    blocks: int
+    navigation_words: int
+    """Visible words left out: in `navigation` elements or in link-list blocks."""
+    run_words: Sequence[int]
+    """Content words in each of `Document.runs` (0 for runs left out): what separates
+    stacked units."""
+    outside: frozenset[int] = frozenset()
+    """Indexes of the `navigation` elements: ad units inside them are outside the main
+    content."""
+
+
+def _run_words(document: Document) -> Sequence[int]:
+    """The parser's word count of each run (counted again for a Document made without)."""
     counts: Sequence[int] = document.run_words
-    if len(counts) != len(document.runs):  # a Document made without the counts
+    if len(counts) != len(document.runs):
         from adlint.parse.builder import count_words  # the parsers load with the first file
 
         counts = [count_words(run.text) for run in document.runs]
-    return list(accumulate(counts, initial=0))
+    return counts
+
+
+def _runs_inside(elements: Iterable[Element]) -> list[int]:
+    """The indexes of the runs read inside any of `elements` (given in document order),
+    ascending, each once: runs an enclosing element already gave are skipped, so a thousand
+    nested `<nav>`s cost what one does."""
+    found: list[int] = []
+    covered = 0
+    for element in elements:
+        first, last = element.text_runs
+        first = max(first, covered)
+        if last > first:
+            found.extend(range(first, last))
+            covered = last
+    return found
+
+
+def _measure(
+    document: Document,
+    navigation: list[int],
+    link_share: float | None,
+    outside: frozenset[int],
+) -> Content:
+    """Leave out the words of navigation runs and of link-list blocks (whose link words the
+    parser counted), finding the block of navigation runs only: most runs are prose."""
+    counts = _run_words(document)
+    blocks = document.blocks
+    navigation_in: dict[int, int] = {}
+    owner = _BlockFinder(document)
+    for run in navigation:
+        block = owner(run)
+        navigation_in[block] = navigation_in.get(block, 0) + counts[run]
+    link_lists: list[int] = []
+    if link_share is not None:
+        for index, block in enumerate(blocks):
+            if block.link_words:
+                # Navigation words are taken for link text first: a block is a link list
+                # only on the strength of the links outside navigation.
+                left = navigation_in.get(index, 0)
+                rest = block.words - left
+                if rest > 0 and block.link_words - left >= link_share * rest:
+                    link_lists.append(index)
+    if not navigation and not link_lists:
+        return Content(document.words, len(blocks), 0, counts, outside)
+    emptied = sum(
+        1 for block, words in navigation_in.items() if block >= 0 and words >= blocks[block].words
+    )
+    run_words = list(counts)
+    left_out = 0
+    for run in navigation:
+        left_out += counts[run]
+        run_words[run] = 0
+    for block in link_lists:
+        left_out += blocks[block].words - navigation_in.get(block, 0)
+        runs = owner.runs_of(block)
+        if isinstance(runs, range):
+            run_words[runs.start : runs.stop] = [0] * len(runs)
+        else:
+            for run in runs:
+                run_words[run] = 0
+    return Content(
+        document.words - left_out,
+        len(blocks) - emptied - len(link_lists),
+        left_out,
+        run_words,
+        outside,
+    )
+
+
+class _BlockFinder:
+    """Which block a run's words went to: the innermost block whose span holds the run
+    (blocks nest, as a `<p>` in an `<li>`), or -1."""
+
+    def __init__(self, document: Document) -> None:
+        self.runs = document.runs
+        self.blocks = document.blocks
+        self.starts = [block.start for block in self.blocks]
+        self.run_starts: list[int] | None = None
+        self._enclosing: list[int] | None = None
+
+    def __call__(self, run: int) -> int:
+        position = self.runs[run].start
+        block = bisect.bisect_right(self.starts, position) - 1
+        # The last block to start before the run either holds it or ended before it; then
+        # only a block holding that one can hold the run.
+        while block >= 0 and self.blocks[block].end <= position:
+            block = self.enclosing[block]
+        return block
+
+    @property
+    def enclosing(self) -> list[int]:
+        """Per block, the innermost block holding it (-1 for none); found when first asked,
+        as most runs sit in the last block to start before them."""
+        if self._enclosing is None:
+            self._enclosing = [-1] * len(self.blocks)
+            open_blocks: list[int] = []
+            for index, block in enumerate(self.blocks):
+                while open_blocks and self.blocks[open_blocks[-1]].end <= block.start:
+                    open_blocks.pop()
+                if open_blocks:
+                    self._enclosing[index] = open_blocks[-1]
+                open_blocks.append(index)
+        return self._enclosing
+
+    def runs_of(self, block: int) -> Iterable[int]:
+        """The runs whose words went to `block` (not to a block nested in it)."""
+        if self.run_starts is None:
+            self.run_starts = [run.start for run in self.runs]
+        span = self.blocks[block]
+        first = bisect.bisect_left(self.run_starts, span.start)
+        last = bisect.bisect_left(self.run_starts, span.end)
+        following = block + 1
+        if following == len(self.blocks) or self.blocks[following].start >= span.end:
+            return range(first, last)  # no block nests in this one: all its runs are its own
+        return [run for run in range(first, last) if self(run) == block]
+
+
+def _in_main_content(
+    document: Document, units: list[Element], navigation: frozenset[int]
+) -> list[Element]:
+    """The units no `navigation` element encloses (a sidebar's or a footer's units are
+    outside the main content, which the Better Ads Standards measure)."""
+    memo: dict[int, bool | None] = {}
+
+    def encloses(ancestor: Element) -> bool | None:
+        return True if ancestor.index in navigation else None
+
+    return [unit for unit in units if not document.nearest_ancestor(unit, encloses, memo)]
 
 
 def _words_between(run_starts: list[int], words_before: list[int], a: Element, b: Element) -> int:

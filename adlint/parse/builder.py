@@ -127,6 +127,7 @@ class DocumentBuilder:
         self.run_words: list[int] = []
         self.block_spans: list[list[int]] = []
         self.block_words: list[int] = []
+        self.block_link_words: list[int] = []
         self.stack: list[OpenTag] = []
         self.open_tags: dict[str, int] = {}
         """How many entries of the stack have each tag: an end tag with none open is
@@ -223,6 +224,7 @@ class DocumentBuilder:
         """Record visible text: a prose run (the open elements' text), words for the block."""
         if not text or text.isspace():
             return
+        linked = False
         if self.stack:
             top = self.stack[-1]
             if top.tag in TEXTLESS_TAGS:
@@ -231,6 +233,7 @@ class DocumentBuilder:
                 return
             if top.hiding:
                 return
+            linked = top.in_link
         self.records += 1
         if self.records > MAX_RECORDS:
             self.too_dense()
@@ -243,6 +246,8 @@ class DocumentBuilder:
             self.block_spans[block][1] = start + len(text)
             self.current_block = None
         self.block_words[block] += words
+        if linked:
+            self.block_link_words[block] += words
 
     # -- blocks ---------------------------------------------------------------------------
     def open_block(self, start: int) -> int:
@@ -251,6 +256,7 @@ class DocumentBuilder:
             self.too_dense()
         self.block_spans.append([start, start])
         self.block_words.append(0)
+        self.block_link_words.append(0)
         return len(self.block_spans) - 1
 
     def start_block(self, start: int) -> None:
@@ -305,8 +311,12 @@ class DocumentBuilder:
 
     def freeze_blocks(self) -> tuple[Block, ...]:
         return tuple(
-            frozen_record(Block, {"start": span[0], "end": span[1], "words": words})
-            for span, words in zip(self.block_spans, self.block_words, strict=False)
+            frozen_record(
+                Block, {"start": span[0], "end": span[1], "words": words, "link_words": linked}
+            )
+            for span, words, linked in zip(
+                self.block_spans, self.block_words, self.block_link_words, strict=False
+            )
             if words
         )
 

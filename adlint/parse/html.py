@@ -165,9 +165,14 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 ALWAYS_RECORDED = frozenset(
-    ("a", "img", "iframe", "script", "ins", "embed", "object", "video", "audio", "noscript", "form")
+    (
+        *("a", "img", "iframe", "script", "ins", "embed", "object", "video", "audio"),
+        *("noscript", "form", "nav", "header", "footer", "aside"),
+    )
 )
-"""Tags recorded as elements even without attributes (they can still be ads or trackers)."""
+"""Tags recorded as elements even without attributes: they can still be ads or trackers, or
+(the last four) navigation, whose words ad-density leaves out of the main content. Other
+attribute-less tags only nest: a selector cannot name them."""
 RAW_TEXT_TAGS = frozenset(("script", "style", "textarea", "title", "xmp", "noembed"))
 _RAW_END: dict[str, re.Pattern[str]] = {
     tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in RAW_TEXT_TAGS

@@ -114,9 +114,10 @@ class Aggregator:
         """Bin the file by units per 1,000 words; record it when the density rule fired."""
         positions = {(f.line, f.column) for f in findings if f.rule == AD_UNIT_RULE}
         flagged = [f for f in findings if f.rule == DENSITY_RULE]
-        # The density rule's own count is authoritative: it skips units nested in units.
+        # The density rule's own counts are authoritative: it skips units nested in units,
+        # units outside the main content, and words of navigation and link lists.
         units = int(flagged[0].data.get("units", len(positions))) if flagged else len(positions)
-        words = stats.words or (int(flagged[0].data.get("words", 0)) if flagged else 0)
+        words = int(flagged[0].data.get("words", stats.words)) if flagged else stats.words
         self._bins[_bin_index(units, words, self._edges)] += 1
         if flagged:
             self._density.append(_density_flag(stats.path, flagged, units, words))

@@ -324,3 +324,14 @@ def test_lint_text_findings_aggregate_like_the_command(rules: list[Rule]) -> Non
 def test_html_title_is_the_first_title_element(head: str, title: str) -> None:
     document = parse_text("a.html", f"<html><head>{head}</head><body>x</body></html>")
     assert file_stats(document).title == title
+
+
+def test_a_flagged_file_is_binned_by_the_rules_main_content_words(rules: list[Rule]) -> None:
+    """2 units in the file's 1,000 visible words would be 2 per 1,000; the rule counted 220
+    words of main content (the rest navigation), 9.1 per 1,000: the file bins as flagged."""
+    units = [finding("ad-unit", line=n) for n in (1, 2)]
+    flagged = finding("ad-density", severity="warning", units=2, words=220, per_1000_words=9.1)
+    report = report_of(rules, (FileStats("a.md", words=1000), [*units, flagged]))
+    binned = [(b.label, b.files, b.over) for b in report.density_bins if b.files]
+    assert binned == [("8–10", 1, True)]
+    assert report.density_over[0].words == 220

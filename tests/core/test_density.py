@@ -1,0 +1,172 @@
+"""The density kind measures the main content: navigation and link lists are not content.
+
+The Better Ads Standards measure ads against the main content, which "excludes headers,
+footers and site navigation, including related articles" (research/domain.md). These tests
+build articles whose verdict flips on that exclusion and compute the expected numbers and
+positions from the text they build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from adlint.engine import lint_document
+from adlint.parse import parse_text
+from adlint.policy import Rule, load_default_policy
+
+POLICY = load_default_policy()
+UNIT = '<ins class="adsbygoogle" data-ad-client="ca-pub-1234567890123456"></ins>'
+
+
+def density_rule(**options: object) -> Rule:
+    rule = next(r for r in POLICY.rules_for("a.md") if r.id == "ad-density")
+    return replace(rule, kind=replace(rule.kind, **options)) if options else rule
+
+
+def density_findings(text: str, rule: Rule, path: str = "a.md") -> list:
+    return lint_document(parse_text(path, text), [rule], POLICY)
+
+
+def paragraph(words: int, seed: str) -> str:
+    return " ".join(f"{seed}{n}" for n in range(words))
+
+
+def prose(words: int, seed: str) -> str:
+    """`words` words in Markdown paragraphs of 20 (many blocks keep the share measure quiet)."""
+    return "\n\n".join(
+        paragraph(min(20, words - start), f"{seed}{start}_") for start in range(0, words, 20)
+    )
+
+
+def also_read(items: int, words_each: int) -> str:
+    links = "\n".join(
+        f'<li><a href="https://other.example/{n}">{paragraph(words_each, "t")}</a></li>'
+        for n in range(items)
+    )
+    return f'<span class="alsoread">Also read:</span>\n<div><ul>\n{links}\n</ul></div>\n'
+
+
+def article_with_list() -> str:
+    """300 words of prose and two units apart (6.7 per 1,000 words, over the limit of 6),
+    then a 200-word "Also read" list that, counted as content, would bring it to 4.0."""
+    return (
+        "---\ntitle: t\n---\n\n"
+        f"{prose(100, 'a')}\n\n{UNIT}\n\n{prose(100, 'b')}\n\n{UNIT}\n\n"
+        f"{prose(100, 'c')}\n\n{also_read(20, 10)}"
+    )
+
+
+def test_a_list_of_links_is_not_content() -> None:
+    text = article_with_list()
+    findings = density_findings(text, density_rule())
+    assert len(findings) == 1
+    message = findings[0].message
+    assert "2 ad units in 300 words (6.7 per 1,000 words; limit 6;" in message
+    # the 20 list items (10 words each) and the two-word "Also read:" label
+    assert "202 words of navigation and link lists not counted" in message
+    assert findings[0].data["words"] == 300 and findings[0].data["navigation_words"] == 202
+    # int(6 * 300 / 1000) = 1 unit fits: the finding is on the second, past the allowance
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    line = text.count("\n", 0, second) + 1
+    assert (findings[0].line, findings[0].column) == (line, 1)
+
+
+def test_without_the_navigation_options_every_word_counts() -> None:
+    plain = density_rule(navigation=None, navigation_link_share=None)
+    assert density_findings(article_with_list(), plain) == []
+
+
+def test_a_paragraph_with_a_link_in_its_prose_is_content() -> None:
+    """Link share is measured per block: a link of 3 words in 100 words of prose is 3%."""
+    linked = f"{paragraph(97, 'a')} [{paragraph(3, 'l')}](https://x.example/)"
+    text = f"{linked}\n\n{UNIT}\n\n{prose(100, 'b')}\n\n{UNIT}\n\n{prose(150, 'c')}\n"
+    assert density_findings(text, density_rule()) == []  # 2 units in 350 words: 5.7
+
+
+@pytest.mark.parametrize("share", [0.5, 0.8, 1.0])
+def test_the_link_share_threshold_is_inclusive(share: float) -> None:
+    """A list item of 40 words, 32 of them link text (80%), is a link list from 0.8 down."""
+    item = f"- {paragraph(8, 'p')} [{paragraph(32, 'l')}](https://x.example/)"
+    text = f"{prose(290, 'a')}\n\n{UNIT}\n\n{paragraph(10, 'b')}\n\n{UNIT}\n\n{item}\n"
+    findings = density_findings(text, density_rule(navigation_link_share=share))
+    # a link list: 2 units in 300 words, 6.7 per 1,000; content: 2 in 340 words, 5.9
+    assert [f.data["words"] for f in findings] == ([300] if share <= 0.8 else [])
+
+
+def page(sidebar_tag: str) -> str:
+    paragraphs = "\n".join(f"<p>{paragraph(50, f'p{n}')}</p>" for n in range(4))
+    return (
+        "<!doctype html><html><body>\n"
+        f"<header><nav>{paragraph(30, 'n')}</nav></header>\n"
+        f"<main>\n{paragraphs}\n{UNIT}\n</main>\n"
+        f"<{sidebar_tag} class=sidebar>\n{UNIT}\n{UNIT}\n{UNIT}\n</{sidebar_tag}>\n"
+        f"<footer>{paragraph(20, 'f')}</footer>\n"
+        "</body></html>\n"
+    )
+
+
+def test_units_in_a_sidebar_are_outside_the_main_content() -> None:
+    """One unit in 200 words of main content is 5 per 1,000 and 1 of 5 blocks: no finding.
+    The three sidebar units would be 4 in 200 words, 4 of 8 blocks and a stack of three."""
+    assert density_findings(page("aside"), density_rule(), path="a.html") == []
+
+
+def test_the_same_units_in_a_plain_div_count() -> None:
+    text = page("div")
+    findings = density_findings(text, density_rule(), path="a.html")
+    measures = sorted(f.data["measure"] for f in findings)
+    assert measures == ["per_1000_words", "share", "stacked"]
+    stacked = next(f for f in findings if f.data["measure"] == "stacked")
+    # the stack is the main's unit and the three in the div: the second is past max_stacked
+    # (the <main> end tag between them is no content)
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (stacked.line, stacked.column) == (text.count("\n", 0, second) + 1, 1)
+    assert stacked.data["stacked"] == 4
+    # header and footer words are navigation either way: 30 + 20 left out
+    assert {f.data["navigation_words"] for f in findings} == {50}
+    assert {f.data["words"] for f in findings} == {200}
+
+
+def test_a_link_list_between_two_units_does_not_separate_them() -> None:
+    text = f"{prose(400, 'a')}\n\n{UNIT}\n\n{also_read(3, 4)}\n{UNIT}\n\n{prose(60, 'b')}\n"
+    findings = density_findings(text, density_rule())
+    assert [f.data["measure"] for f in findings] == ["stacked"]
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (findings[0].line, findings[0].column) == (text.count("\n", 0, second) + 1, 1)
+
+
+def test_nested_navigation_counts_its_words_once() -> None:
+    """Runs inside nested navigation elements are left out once, not once per level."""
+    nested = "<aside>" * 50 + f"<nav>{paragraph(40, 'n')}</nav>" + "</aside>" * 50
+    text = (
+        f"<!doctype html><body>{nested}\n"
+        + "".join(f"<p>{paragraph(60, f'p{n}')}</p>\n{UNIT}\n" for n in range(3))
+        + "</body>\n"
+    )
+    findings = density_findings(text, density_rule(max_per_1000_words=1), path="a.html")
+    rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(f.data["words"], f.data["navigation_words"]) for f in rates] == [(180, 40)]
+
+
+def test_related_post_widget_classes_are_navigation() -> None:
+    """The default policy knows common related-post widgets by class or id, even when their
+    items carry excerpts (so the link share alone would keep them as content)."""
+    widgets = [
+        '<div class="jp-relatedposts">',
+        '<div class="yarpp-related">',
+        '<div class="crp_related">',
+        '<section id="related-posts">',
+    ]
+    for widget in widgets:
+        tag = widget[1 : widget.index(" ")]
+        excerpt = f"<p><a href='https://x.example/'>Title</a> {paragraph(40, 'e')}</p>"
+        text = (
+            f"<!doctype html><body><p>{paragraph(300, 'a')}</p>\n{UNIT}\n"
+            f"<p>{paragraph(10, 'b')}</p>\n{UNIT}\n{widget}{excerpt}</{tag}>\n</body>\n"
+        )
+        findings = density_findings(text, density_rule(), path="a.html")
+        rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
+        # 2 units in 310 words is 6.5 per 1,000; with the 41 widget words, 5.7
+        assert [f.data["words"] for f in rates] == [310], widget

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from adlint.record import frozen_record
+
 _Answer = TypeVar("_Answer")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -28,6 +30,16 @@ def line_starts_of(text: str) -> tuple[int, ...]:
     """
     newline = _NEWLINE if "\r" in text else _LINE_FEED
     return (0, *(m.end() for m in newline.finditer(text)))
+
+
+@dataclass(frozen=True)
+class UrlSpan:
+    """A URL an element carries besides `Element.url`, and where it is written."""
+
+    url: str
+    """As written, after entity decoding."""
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -58,10 +70,27 @@ class Element:
     """Index into Document.elements of the innermost enclosing element, -1 for none
     (`Document.ancestors` walks them all)."""
     index: int = 0
+    srcset: tuple[UrlSpan, ...] = ()
+    """The image candidate URLs of `srcset` (and `data-srcset`) on `<img>` and `<source>`,
+    in source order: the browser loads one of them, so each is a URL of the element."""
 
     @property
     def classes(self) -> tuple[str, ...]:
         return tuple(self.attrs.get("class", "").split())
+
+    def url_views(self) -> tuple[Element, ...]:
+        """The element once per URL it carries: itself (with `url`, or with no URL when it
+        has no srcset either), then a copy per srcset candidate with that candidate as its
+        `url` and span. Copies keep `index`, so memos by element still apply; selectors
+        test each copy, so `url:`, `host:` and `at: url` see each URL at its own position."""
+        if not self.srcset:
+            return (self,)
+        views = [self] if self.url is not None else []
+        for candidate in self.srcset:
+            fields = {**self.__dict__, "srcset": ()}
+            fields.update(url=candidate.url, url_start=candidate.start, url_end=candidate.end)
+            views.append(frozen_record(Element, fields))
+        return tuple(views)
 
 
 MAX_TEXT = 2000
@@ -176,6 +205,8 @@ class Document:
             index.setdefault(element.start, element)
             if element.url_start is not None:
                 index.setdefault(element.url_start, element)
+            for candidate in element.srcset:
+                index.setdefault(candidate.start, element)
         return index
 
     def candidates(self, tags: frozenset[str] | None) -> Sequence[Element]:

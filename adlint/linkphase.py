@@ -78,14 +78,15 @@ def _document_urls(document: Document, rules: list[Rule], policy: Policy) -> Ite
     for rule in rules:
         select = rule.kind.select
         try:
-            for element, _ in context.selected(select):
+            for element, _ in context.selected_urls(select):
                 if element.url:
                     yield element.url
         except PatternTimeout:
             # The rule's pattern ran out of time: check every URL it could select. It reports
             # only failing verdicts, and judging one runs its selector again, which then
             # reports that the rule gave up on the file (never silently).
-            yield from (element.url for element in document.candidates(select.tags) if element.url)
+            for element in document.candidates(select.tags):
+                yield from (view.url for view in element.url_views() if view.url)
 
 
 def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...], bool]:

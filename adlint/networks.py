@@ -1,11 +1,11 @@
 """The affiliate network catalogue: which network a URL belongs to, and whose affiliate ID.
 
 Networks are data (policies/networks.yaml, plus any files a user adds): each network lists
-matchers (hosts, a path regex, required query parameters) and says where its affiliate ID
-and deep-link destination sit. This module validates those files, indexes the matchers by
-host so `classify` is a few dict lookups per URL, and keeps a short list of host-agnostic
-path shapes (Impact `/c/…`, 2Checkout `/order/checkout.php?AFFILIATE=`) for vanity and CNAME
-hosts that no host list can enumerate.
+matchers (hosts, a path regex, required query parameters or a raw query regex) and says
+where its affiliate ID and deep-link destination sit. This module validates those files,
+indexes the matchers by host so `classify` is a few dict lookups per URL, and keeps a short
+list of host-agnostic path shapes (Impact `/c/…`, 2Checkout `/order/checkout.php?AFFILIATE=`)
+for vanity and CNAME hosts that no host list can enumerate.
 """
 
 from __future__ import annotations
@@ -28,14 +28,23 @@ MAX_HOST = 253
 
 FILE_KEYS = ("version", "networks")
 NETWORK_KEYS = ("name", "owner", "docs", "match")
-MATCHER_KEYS = ("hosts", "path", "query", "ignore_param_case", "id_from", "dest_from")
+MATCHER_KEYS = (
+    "hosts",
+    "path",
+    "query",
+    "query_string",
+    "ignore_param_case",
+    "id_from",
+    "dest_from",
+)
 ID_KINDS = ("query", "path", "path_token", "dns_label")
 DEST_KINDS = ("query", "path", "path_token")
 ANY_HOST = "any"
 
 _NETWORK_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_SUFFIX_HOST = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})+")
+_SUFFIX_HOST = re.compile(rf"(?:\*\.|=)?{_LABEL}(?:\.{_LABEL})+")
+"""`example.com` (it and its subdomains), `*.example.com` (subdomains), `=example.com` (it)."""
 _FIRST_LABEL_HOST = re.compile(rf"({_LABEL})\.\*")
 _TOKEN_SEGMENT = re.compile(r"[A-Za-z_]+:")
 _BARE_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#]|$)")
@@ -88,6 +97,9 @@ class Matcher:
     ignore_param_case: bool
     id_from: tuple[Source, ...]
     dest_from: tuple[Source, ...]
+    query_string: SafePattern | None = None
+    """Matched from the start of the raw query (after `?`): for shapes `query` cannot name,
+    such as ShareASale's `?~<code>`, whose only parameter is the code itself, valueless."""
 
     def apply(self, parts: UrlParts, host: str) -> tuple[str | None, str | None] | None:
         """Return (affiliate_id, destination) when the URL has this shape, else None."""
@@ -97,6 +109,8 @@ class Matcher:
             if found is None:
                 return None
             groups = found.groupdict()
+        if self.query_string is not None and self.query_string.match(parts.query) is None:
+            return None
         exact = not self.ignore_param_case
         for name, pattern in self.query:
             value = parts.param(name, case_sensitive=exact)
@@ -113,6 +127,8 @@ class Matcher:
             where += f" path {self.path.pattern}"
         if self.query:
             where += " with " + ", ".join(name for name, _ in self.query)
+        if self.query_string is not None:
+            where += f" query string {self.query_string.pattern}"
         ids = " or ".join(str(s) for s in self.id_from) or "none (opaque)"
         return f"{where}; affiliate ID from {ids}"
 
@@ -199,16 +215,20 @@ class Catalogue:
 
 
 class _HostIndex:
-    """Matchers keyed by host suffix (`example.com`, `*.example.com`) and first label (`pj.*`)."""
+    """Matchers keyed by exact host (`=example.com`), host suffix (`example.com`,
+    `*.example.com`) and first label (`pj.*`)."""
 
     def __init__(self, entries: list[tuple[int, Network, Matcher]]) -> None:
         self._suffix: dict[str, list[tuple[int, Network, Matcher]]] = {}
         self._strict: dict[str, list[tuple[int, Network, Matcher]]] = {}
         self._label: dict[str, list[tuple[int, Network, Matcher]]] = {}
+        self._exact: dict[str, list[tuple[int, Network, Matcher]]] = {}
         self._seen: dict[str, list[tuple[Network, Matcher]]] = {}
         for entry in entries:
             for pattern in entry[2].hosts:
-                if pattern.startswith("*."):
+                if pattern.startswith("="):
+                    self._exact.setdefault(pattern[1:], []).append(entry)
+                elif pattern.startswith("*."):
                     self._strict.setdefault(pattern[2:], []).append(entry)
                 elif pattern.endswith(".*"):
                     self._label.setdefault(pattern[:-2], []).append(entry)
@@ -226,7 +246,7 @@ class _HostIndex:
 
     def _lookup(self, host: str) -> list[tuple[Network, Matcher]]:
         labels = host.split(".")
-        found: dict[int, tuple[Network, Matcher]] = {}
+        found = {order: (n, m) for order, n, m in self._exact.get(host, [])}
         for start in range(len(labels)):
             suffix = ".".join(labels[start:])
             hits = self._suffix.get(suffix, [])
@@ -384,7 +404,7 @@ def _parse_matcher(where: _Where, spec: Any, index: int) -> Matcher:
     for key in ("hosts", "id_from"):
         if key not in spec:
             raise where.error(f"`{key}` is required", key=key)
-    path = _compile(where.at(spec, "path"), spec["path"], "path") if "path" in spec else None
+    path = _optional_regex(where, spec, "path")
     groups = set(path.groupindex) if path is not None else set()
     ignore_case = spec.get("ignore_param_case", False)
     if not isinstance(ignore_case, bool):
@@ -399,11 +419,17 @@ def _parse_matcher(where: _Where, spec: Any, index: int) -> Matcher:
         ignore_param_case=ignore_case,
         id_from=_parse_sources(where.at(spec, "id_from"), spec["id_from"], ID_KINDS, groups),
         dest_from=_parse_sources(where.at(spec, "dest_from"), dest, DEST_KINDS, groups),
+        query_string=_optional_regex(where, spec, "query_string"),
     )
-    if not matcher.hosts and matcher.path is None and not matcher.query:
-        reason = "a `hosts: any` matcher needs a `path` or `query`, or it matches every URL"
-        raise where.error(reason, key="hosts")
+    shaped = matcher.path is not None or matcher.query_string is not None or matcher.query
+    if not matcher.hosts and not shaped:
+        reason = "a `hosts: any` matcher needs a `path`, `query` or `query_string`, or it "
+        raise where.error(reason + "matches every URL", key="hosts")
     return matcher
+
+
+def _optional_regex(where: _Where, spec: LineDict, key: str) -> SafePattern | None:
+    return _compile(where.at(spec, key), spec[key], key) if key in spec else None
 
 
 def _parse_hosts(where: _Where, value: Any) -> tuple[str, ...]:
@@ -418,7 +444,9 @@ def _parse_hosts(where: _Where, value: Any) -> tuple[str, ...]:
         host = item.strip().lower() if isinstance(item, str) else ""
         if not (_SUFFIX_HOST.fullmatch(host) or _FIRST_LABEL_HOST.fullmatch(host)):
             raise where.error(
-                f"bad host pattern {item!r}; use example.com, *.example.com or label.*", key="hosts"
+                f"bad host pattern {item!r}; use example.com, =example.com, *.example.com "
+                "or label.*",
+                key="hosts",
             )
         hosts.append(host)
     return tuple(hosts)

@@ -22,6 +22,10 @@ the hit's message data. Selectors are compiled once, when the policy loads.
 | `inside` | some enclosing element matches this selector |
 | `any` / `all` / `not` | a list of selectors (one / every must match) / one that must not |
 | `data` | constants added to the captured data when everything else matches |
+
+The URL keys (`url`, `host`, `domain`, `param`, `scheme`, `party`, `affiliate`) test each
+URL of the element in turn: an `<img>` or `<source>` is tried with its `src` and with each
+image candidate of its `srcset`.
 """
 
 from __future__ import annotations
@@ -77,7 +81,20 @@ class MatchContext:
             return text
 
     def selected(self, selector: Selector) -> Iterator[tuple[Element, Captured]]:
-        """The elements `selector` matches in this document, in order, with their captures.
+        """The elements `selector` matches in this document, each once, in order, with their
+        captures: for an element with several URLs (srcset), the first URL it matches with
+        (see `selected_urls`). For what counts elements: ad units, the first affiliate link.
+        """
+        last = -1
+        for element, captured in self.selected_urls(selector):
+            if element.index != last:
+                last = element.index
+                yield element, captured
+
+    def selected_urls(self, selector: Selector) -> Iterator[tuple[Element, Captured]]:
+        """What `selector` matches in this document, once per URL of each element
+        (`Element.url_views`: an `<img>` with srcset is tried with its `src` and with each
+        candidate), in order, with their captures. For what reports each URL at its place.
 
         Rules share selectors (`affiliate: true` three times in the default policy, the ad
         units twice), so a finished selection is kept, by spec, for the next rule to read.
@@ -91,10 +108,11 @@ class MatchContext:
             return
         found = []
         for element in self.document.candidates(selector.tags):
-            captured = selector.match(element, self)
-            if captured is not None:
-                found.append((element, captured))
-                yield element, captured
+            for view in element.url_views() if element.srcset else (element,):
+                captured = selector.match(view, self)
+                if captured is not None:
+                    found.append((view, captured))
+                    yield view, captured
         self._selections[selector.key] = found
 
     def affiliate(self, url: str) -> Any:

@@ -128,22 +128,29 @@ def test_non_affiliate_url_is_not_classified(catalogue: Catalogue, url: str) -> 
     assert catalogue.classify(url) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not expressible in the catalogue: a host pattern `amazon.com` also covers every "
-    "subdomain and there is no exact-host form to keep the bare store host; shrsl.com/?~<code> "
-    "differs from shrsl.com/ only by an empty-valued parameter, which `query` cannot require",
-)
 @pytest.mark.parametrize(
-    "url",
+    ("look_alike", "affiliate", "network_id"),
     [
-        "https://aws.amazon.com/ec2/?tag=cloud-20",
-        "https://music.amazon.com/albums/B0C1234567?tag=example-20",
-        "https://shrsl.com/",
+        (
+            "https://aws.amazon.com/ec2/?tag=cloud-20",
+            "https://www.amazon.com/ec2/?tag=cloud-20",
+            "amazon",
+        ),
+        (
+            "https://music.amazon.com/albums/B0C1234567?tag=example-20",
+            "https://amazon.com/albums/B0C1234567?tag=example-20",
+            "amazon",
+        ),
+        ("https://shrsl.com/", "https://shrsl.com/?~4a5b6", "shareasale"),
     ],
 )
-def test_known_look_alikes_the_catalogue_cannot_yet_exclude(catalogue: Catalogue, url: str) -> None:
-    assert catalogue.classify(url) is None
+def test_look_alike_of_an_affiliate_link_is_not_classified(
+    catalogue: Catalogue, look_alike: str, affiliate: str, network_id: str
+) -> None:
+    """Each look-alike differs from a real affiliate link only by its subdomain (exact
+    `=host` patterns) or by a valueless `~code` parameter (`query_string`)."""
+    assert catalogue.classify(look_alike) is None
+    assert catalogue.classify(affiliate).network_id == network_id
 
 
 @pytest.mark.parametrize(
@@ -293,6 +300,36 @@ def test_yaml_syntax_error_names_file_and_line() -> None:
             6,
             "ignore_param_case",
         ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: ['=*.a.example']\n"
+            "        id_from: none\n",
+            5,
+            "hosts",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [a.example, =pj.*]\n"
+            "        id_from: none\n",
+            5,
+            "hosts",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [a.example]\n"
+            "        query_string: '~(x'\n        id_from: none\n",
+            6,
+            "query_string",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: [a.example]\n"
+            "        id_from: none\n        query_string: [x]\n",
+            7,
+            "query_string",
+        ),
+        (
+            "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: any\n"
+            "        id_from: none\n        query_string: '~(a+)+$'\n",
+            7,
+            "query_string",
+        ),
         ("netwerks: {}\n", 1, "netwerks"),
         ("version: 2\nnetworks: {}\n", 1, "version"),
         ("networks:\n  Acme Network:\n    name: Acme\n", 2, "Acme Network"),
@@ -303,6 +340,56 @@ def test_invalid_definition_names_file_line_and_key(text: str, line: int, key: s
     message = _error(text)
     assert message.startswith(f"my-networks.yaml:{line}:"), message
     assert f'key "{key}"' in message
+
+
+def test_bad_host_pattern_error_lists_the_exact_form() -> None:
+    text = "networks:\n  acme:\n    name: Acme\n    match:\n      - hosts: ['==a.example']\n"
+    message = _error(text + "        id_from: none\n")
+    assert message.startswith("my-networks.yaml:5:") and "=example.com" in message
+
+
+def _acme(*matchers: str) -> str:
+    """A one-network catalogue; each matcher is its YAML lines after `- `."""
+    body = "".join("      - " + m.replace("\n", "\n        ") + "\n" for m in matchers)
+    return f"networks:\n  acme:\n    name: Acme\n    match:\n{body}"
+
+
+def test_exact_host_pattern_matches_that_host_only() -> None:
+    catalogue = load_catalogue([("acme.yaml", _acme("hosts: [=go.acme.example]\nid_from: none"))])
+    assert catalogue.classify("https://GO.Acme.example./r") == NetworkMatch("Acme", "acme", None)
+    assert catalogue.classify("https://eu.go.acme.example/r") is None
+    assert catalogue.classify("https://acme.example/r") is None
+
+
+@pytest.mark.parametrize("exact_first", [True, False])
+def test_exact_and_suffix_host_patterns_keep_catalogue_order(exact_first: bool) -> None:
+    exact = "networks:\n  exact:\n    name: Exact\n    match:\n"
+    exact += "      - hosts: [=shop.example]\n        id_from: none\n"
+    suffix = "networks:\n  suffix:\n    name: Suffix\n    match:\n"
+    suffix += "      - hosts: [shop.example]\n        id_from: none\n"
+    files = [("exact.yaml", exact), ("suffix.yaml", suffix)]
+    catalogue = load_catalogue(files if exact_first else files[::-1])
+    assert catalogue.classify("https://shop.example/").network_id == (
+        "exact" if exact_first else "suffix"
+    )
+    assert catalogue.classify("https://www.shop.example/").network_id == "suffix"
+
+
+def test_query_string_pattern_requires_a_valueless_parameter_on_any_host() -> None:
+    matcher = "hosts: any\nquery_string: '~[a-z0-9]+(?:&|$)'\nid_from: none"
+    catalogue = load_catalogue([("acme.yaml", _acme(matcher))])
+    assert catalogue.classify("https://a.example/?~abc1") == NetworkMatch("Acme", "acme", None)
+    assert catalogue.classify("https://b.example/x?~abc1&utm_source=y").network_id == "acme"
+    for url in ("https://a.example/", "https://a.example/?x=~abc1", "https://a.example/?~ABC"):
+        assert catalogue.classify(url) is None, url
+
+
+def test_query_string_and_named_parameters_must_both_hold() -> None:
+    matcher = "hosts: [a.example]\nquery: [u]\nquery_string: 'go&'\nid_from: query:u"
+    catalogue = load_catalogue([("acme.yaml", _acme(matcher))])
+    assert catalogue.classify("https://a.example/?go&u=7") == NetworkMatch("Acme", "acme", "7")
+    assert catalogue.classify("https://a.example/?u=7&go&") is None
+    assert catalogue.classify("https://a.example/?go&v=7") is None
 
 
 def test_python_tags_are_refused_not_run() -> None:

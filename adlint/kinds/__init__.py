@@ -15,6 +15,7 @@ from adlint.select import MatchContext
 
 if TYPE_CHECKING:
     from adlint.document import Document, Element
+    from adlint.select import Selector
 
 
 @dataclass
@@ -59,6 +60,15 @@ def element_hit(element: Element, captured: Mapping[str, Any], at: str) -> Hit:
     if at == "url" and element.url_start is not None and element.url_end is not None:
         return Hit(element.url_start, element.url_end, data)
     return Hit(element.start, element.end, data)
+
+
+def selected_for(
+    context: MatchContext, select: Selector, at: str
+) -> Iterator[tuple[Element, dict[str, Any]]]:
+    """What a reporting kind flags: each element once for `at: element` (a tag is one
+    place, however many URLs matched), each matching URL for `at: url` (srcset candidates
+    are reported at their own positions)."""
+    return context.selected(select) if at == "element" else context.selected_urls(select)
 
 
 def _registry() -> dict[str, type]:

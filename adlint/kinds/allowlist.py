@@ -13,7 +13,8 @@ Options:
         compare exactly, case included (AdSense `ca-pub-`/`pub-` IDs in any case).
     ads_txt: path to an ads.txt file (relative to the policy file that names it).
     ads_txt_system: the ad system domain whose records count (default `google.com`).
-    at: `url` (default) or `element`.
+    at: `url` (default; each matching URL, srcset candidates included) or `element`
+        (once per element).
 
 Message fields:
     tag, url, host, domain, the selector's captures, `value` (the checked value) and
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from adlint.finding import Hit
-from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit, selected_for
 
 if TYPE_CHECKING:
     from adlint.document import Document
@@ -99,7 +100,7 @@ class Allowlist:
         if not self.allow and self.ads_txt_ids is None:
             return
         allowed = {_entry(a) for a in self.allow}
-        for element, captured in context.selected(self.select):
+        for element, captured in selected_for(context, self.select, self.at):
             if not captured.get(self.value):
                 continue
             value = str(captured[self.value])

@@ -1,12 +1,14 @@
 """`match`: flag every element the selector matches.
 
 What it checks:
-    Each element (HTML tag, Markdown link or image) that matches `select`.
+    Each element (HTML tag, Markdown link or image) that matches `select`. An `<img>` or
+    `<source>` with `srcset` is tried with each of its URLs (src and every candidate).
 
 Options:
     select: a selector (see `adlint rules --kinds`); required.
-    at: `url` (default: the finding spans the element's URL when it has one) or
-        `element` (the finding starts at the tag's `<`).
+    at: `url` (default: the finding spans the element's URL when it has one; one finding
+        per matching URL, so srcset candidates are reported at their own positions) or
+        `element` (the finding starts at the tag's `<`; one finding per element).
 
 Message fields:
     tag, url, host, domain, plus whatever the selector captures (regex named groups,
@@ -27,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit, selected_for
 
 if TYPE_CHECKING:
     from adlint.document import Document
@@ -47,5 +49,5 @@ class Match:
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
-        for element, captured in context.selected(self.select):
+        for element, captured in selected_for(context, self.select, self.at):
             yield element_hit(element, captured, self.at)

@@ -11,7 +11,8 @@ Options:
     failure, redirect loop), `unreachable` (transient: timeouts, 5xx or 429 after retries,
     refused connections), `redirected` (ends on another registered domain), `unsafe`
     (refused by the private-address guard). Default: [broken].
-    at: `url` (default) or `element`.
+    at: `url` (default) or `element`. Every URL of an element is judged: a broken srcset
+        candidate is its own finding, at its own position with `at: url`.
 
 Message fields:
     tag, url, host, domain, status (HTTP status or ''), reason, verdict, final_url, chain
@@ -30,7 +31,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -38,7 +39,7 @@ from adlint.finding import Hit
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 
 if TYPE_CHECKING:
-    from adlint.document import Document
+    from adlint.document import Document, Element
     from adlint.select import Selector
 
 VERDICTS = ("broken", "unreachable", "redirected", "unsafe")
@@ -69,10 +70,8 @@ class Reachable:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         if not context.link_statuses:
             return
-        for element in document.candidates(self.select.tags):
-            if not element.url:
-                continue
-            status = context.link_statuses.get(element.url)
+        for element in _each_url(document.candidates(self.select.tags)):
+            status = context.link_statuses.get(element.url)  # type: ignore[arg-type]
             if status is None or status.verdict not in self.verdicts:
                 continue
             captured = self.select.match(element, context)
@@ -95,3 +94,14 @@ class Reachable:
                 identity = f", affiliate ID {final.affiliate_id}" if final.affiliate_id else ""
                 data["revealed"] = f" (a cloaked {final.network} affiliate link{identity})"
             yield Hit(hit.start, hit.end, data)
+
+
+def _each_url(elements: Iterable[Element]) -> Iterator[Element]:
+    """Each element once per URL it has (srcset candidates included), with that URL: a
+    broken candidate is reported at its own position, even with `at: element`, where the
+    positions coincide but the URLs, reasons and verdicts differ."""
+    for element in elements:
+        if element.srcset:
+            yield from element.url_views()
+        elif element.url:
+            yield element

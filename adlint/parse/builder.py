@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adlint.document import MAX_TEXT, Block, Comment, Element, TextRun
+from adlint.document import MAX_TEXT, Block, Comment, Element, TextRun, UrlSpan
 from adlint.errors import ParseError
 from adlint.parse.outline import CONTAINER_TAGS
 from adlint.record import frozen_record
@@ -69,6 +69,7 @@ class PendingElement:
     """How many text runs were recorded before the element opened."""
     last_run: int | None = None
     """How many when it closed (None: void, or still open)."""
+    srcset: tuple[UrlSpan, ...] = ()
 
     def add_own_text(self, text: str) -> None:
         """Text only this element holds (alt text, a script's content)."""
@@ -305,6 +306,7 @@ class DocumentBuilder:
                 "hidden": p.hidden,
                 "parent": p.parent,
                 "index": index,
+                "srcset": p.srcset,
             }
             elements.append(frozen_record(Element, fields))
         return tuple(elements)

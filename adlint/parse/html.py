@@ -18,13 +18,15 @@ import re
 from html import unescape
 from typing import TYPE_CHECKING
 
-from adlint.document import Comment
+from adlint.document import Comment, UrlSpan
 from adlint.parse.builder import (
     BLOCK_TAGS,
+    MAX_RECORDS,
     VOID_TAGS,
     DocumentBuilder,
     PendingElement,
 )
+from adlint.parse.srcset import candidates
 
 if TYPE_CHECKING:
     from adlint.parse.outline import HtmlOutline
@@ -37,7 +39,7 @@ URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "iframe": ("src", "data-src"),
     "script": ("src",),
     "embed": ("src",),
-    "source": ("src", "srcset"),
+    "source": ("src",),
     "video": ("src", "poster"),
     "audio": ("src",),
     "track": ("src",),
@@ -46,6 +48,9 @@ URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "input": ("src",),
 }
 """Which attribute holds an element's URL, in order of preference."""
+SRCSET_TAGS = frozenset(("img", "source"))
+SRCSET_ATTRIBUTES = ("srcset", "data-srcset")
+"""Lists of image candidates (`data-srcset` is the lazy loaders' `data-src` for them)."""
 
 _ATTRIBUTE = re.compile(
     r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""",
@@ -252,6 +257,20 @@ class HtmlFeeder:
         self.builder.close_element(tag, base + stop)
         return closing.end() if closing else stop
 
+    def _srcset(
+        self, spans: dict[str, tuple[str, int, int]], raw: str, start: int
+    ) -> tuple[UrlSpan, ...]:
+        """The candidate URLs of the tag's srcset attributes, each counted as a record."""
+        found: list[UrlSpan] = []
+        for name in SRCSET_ATTRIBUTES:
+            if name in spans:
+                _, value_start, value_end = spans[name]
+                found += candidates(raw[value_start:value_end], start + value_start)
+        self.builder.records += len(found)
+        if self.builder.records > MAX_RECORDS:
+            self.builder.too_dense()
+        return tuple(sorted(found, key=lambda candidate: candidate.start))
+
     def _start(
         self, tag: str, raw: str, start: int, attribute_text: str, attributes_at: int
     ) -> None:
@@ -281,6 +300,8 @@ class HtmlFeeder:
             hidden,
             builder.parent(),
         )
+        if tag in SRCSET_TAGS:
+            element.srcset = self._srcset(spans, raw, start)
         if tag == "img" and attrs.get("alt"):
             element.add_own_text(attrs["alt"])
         void = tag in VOID_TAGS or attribute_text.rstrip().endswith("/")

@@ -37,6 +37,8 @@ FRAGMENTS = [
     '<a href="https://example.com/x" rel="nofollow">plain</a>',
     '<img src="https://px.example/i.gif" width="1" height="1">',
     '<img src="https://t.co/p.gif" style="display:none">',
+    '<img width="1" height="1" srcset="https://px.example/a.gif 1x, b.gif,c.gif 2x">',
+    '<picture><source srcset="a.webp (x, y), https://t.co/p&amp;q.gif 2x,">',
     '<ins class="adsbygoogle" data-ad-client="ca-pub-1234567890123456"></ins>',
     "<script async src='https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js'>",
     "</script>",

@@ -92,6 +92,34 @@ def test_bare_autolink_and_reference_definition_are_reported_at_their_urls(
     assert server.count("/gone", "HEAD") == 1
 
 
+def test_broken_srcset_candidates_are_reported_each_at_its_own_column(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok = server.route("/ok.png", status(200))
+    gone = server.route("/gone.png", status(404))
+    removed = server.route("/removed.webp", status(410))
+    text = (
+        "---\ntitle: Gear\n---\n\nOur pick:\n\n<picture>\n"
+        f'  <source srcset="{ok} 1x, {removed} 2x" type="image/webp">\n'
+        f'  <img src="{ok}" srcset="{ok} 1x,{gone} 2x" alt="camera">\n'
+        "</picture>\n"
+    )
+    (site / "a.md").write_text(text)
+    code, findings = lint(capsys, *LINKS, "a.md")
+    assert code == 1
+
+    def at(url: str) -> tuple[str, str, int, int]:
+        offset = text.index(url + " ")
+        line_start = text.rfind("\n", 0, offset) + 1
+        return ("broken-link", "a.md", text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+    assert where(findings) == [at(removed), at(gone)]
+    assert [f["data"]["url"] for f in findings] == [removed, gone]
+    assert [f["data"]["tag"] for f in findings] == ["source", "img"]
+    # Each URL is requested once, however often the article names it.
+    assert (server.count("/ok.png"), server.count("/gone.png", "HEAD")) == (1, 1)
+
+
 def test_suppressed_link_finding_is_kept_with_its_reason(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

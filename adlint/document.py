@@ -188,6 +188,11 @@ class Document:
         return self.top_blocks[index] if index >= 0 else None
 
     @functools.cached_property
+    def has_srcset(self) -> bool:
+        """Whether any element carries srcset candidates (several URLs for one element)."""
+        return any(element.srcset for element in self.elements)
+
+    @functools.cached_property
     def _by_tag(self) -> dict[str, list[Element]]:
         index: dict[str, list[Element]] = {}
         for element in self.elements:

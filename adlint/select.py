@@ -85,8 +85,12 @@ class MatchContext:
         captures: for an element with several URLs (srcset), the first URL it matches with
         (see `selected_urls`). For what counts elements: ad units, the first affiliate link.
         """
+        done = self._selections.get(selector.key)
+        if done is not None and not self.document.has_srcset:
+            yield from done  # one match per element already
+            return
         last = -1
-        for element, captured in self.selected_urls(selector):
+        for element, captured in done if done is not None else self.selected_urls(selector):
             if element.index != last:
                 last = element.index
                 yield element, captured
@@ -108,11 +112,17 @@ class MatchContext:
             return
         found = []
         for element in self.document.candidates(selector.tags):
-            for view in element.url_views() if element.srcset else (element,):
-                captured = selector.match(view, self)
-                if captured is not None:
-                    found.append((view, captured))
-                    yield view, captured
+            if element.srcset:
+                for view in element.url_views():
+                    captured = selector.match(view, self)
+                    if captured is not None:
+                        found.append((view, captured))
+                        yield view, captured
+                continue
+            captured = selector.match(element, self)
+            if captured is not None:
+                found.append((element, captured))
+                yield element, captured
         self._selections[selector.key] = found
 
     def affiliate(self, url: str) -> Any:

@@ -12,14 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from adlint.errors import PolicyError
-from adlint.policy import (
-    Policy,
-    load_default_policy,
-    load_policy,
-    read_policy_file,
-    require_file,
-)
+from adlint.errors import PolicyError, require_flag_file
+from adlint.policy import Policy, load_default_policy, load_policy, read_policy_file
 from adlint.sourcelog import digest_of, read_source, recording
 from adlint.yamlfile import LineDict, memo_in
 from adlint.yamlmemo import YamlMemo
@@ -130,10 +124,11 @@ def load_config(
     with recording() as log, memo_in(memo):
         layers: list[tuple[Path, LineDict]] = []
         if config_path is not None:
-            require_file(config_path, "config file", path=str(config_path), key="--config")
+            if config is not None:  # a config found by looking is a file
+                require_flag_file(config_path, "--config")
             layers.append((config_path, read_config(config_path)))
         for policy in policies:
-            require_file(policy, "policy file", path=str(policy), key="--policy")
+            require_flag_file(policy, "--policy")
             layers.append((policy, read_policy_file(policy, allow_config=True)))
         built = load_policy(layers) if layers else load_default_policy()
     built.sources = digest_of(log)

@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import stat
+import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -57,7 +58,7 @@ def _optional_fields(template: str) -> tuple[str, ...]:
 
 
 def render_message(template: str, data: Mapping[str, Any]) -> str:
-    """Fill a rule's message template; the policy loader already vetted its field names.
+    """Fill a rule's message template; the policy loader vetted it (adlint/message.py).
 
     A parenthesised part whose one field is empty is left out, so a link without an ID reads
     "Amazon Associates affiliate link: URL" rather than "... (affiliate ID ): URL".
@@ -69,9 +70,23 @@ def render_message(template: str, data: Mapping[str, Any]) -> str:
         )
     try:
         text = template.format_map(_Fields(data))
-    except (ValueError, TypeError, IndexError):
-        text = template
+    except (ValueError, TypeError):
+        text = _LENIENT.vformat(template, (), _Fields(data))
     return " ".join(text.split())
+
+
+class _Lenient(string.Formatter):
+    """Renders a field whose value its format spec does not fit (`{url:.1f}`, a number
+    spec on a field that is sometimes text) as plain text, not the whole message raw."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        try:
+            return format(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+_LENIENT = _Lenient()
 
 
 def read_document(target: Target) -> Document:

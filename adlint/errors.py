@@ -4,7 +4,7 @@ how a bug in adlint itself is reported."""
 from __future__ import annotations
 
 import os
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 
 class PolicyError(Exception):
@@ -49,6 +49,25 @@ class PolicyError(Exception):
             parts.append(f'key "{self.key}":')
         parts.append(self.reason)
         return printable(" ".join(parts))
+
+
+def flag_error(flag: str, reason: str) -> PolicyError:
+    """A usage error in a command-line argument, worded as argparse words its own
+    (`argument --top: ...`), which names what the user typed rather than a config key."""
+    return PolicyError(f"argument {flag}: {reason}")
+
+
+def require_flag_file(path: PurePath, flag: str) -> None:
+    """Refuse a file named by a flag (`--config`, `--policy`) that is not there or is no
+    regular file, before anything is read, worded as the other flag errors are."""
+    target = Path(path)
+    if target.is_file():
+        return
+    if target.is_dir():
+        raise flag_error(flag, f"{path} is a directory, not a file")
+    if target.exists():
+        raise flag_error(flag, f"{path} is not a regular file")
+    raise flag_error(flag, f"no such file: {path}")
 
 
 class ParseError(Exception):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,29 +365,6 @@ def _deep_merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str,
         else:
             merged[key] = value
     return merged
-
-
-def validate_message(template: Any, rule_id: str, where: tuple[str, int]) -> str:
-    """Messages are str.format templates over plain field names (no attribute access)."""
-    if not isinstance(template, str) or not template.strip():
-        raise PolicyError(
-            "must be a non-empty string", path=where[0], line=where[1], rule=rule_id, key="message"
-        )
-    try:
-        for _, name, _, _ in string.Formatter().parse(template):
-            if name is not None and not name.isidentifier():
-                raise PolicyError(
-                    f'field "{{{name}}}" must be a plain name such as {{url}}',
-                    path=where[0],
-                    line=where[1],
-                    rule=rule_id,
-                    key="message",
-                )
-    except ValueError as error:
-        raise PolicyError(
-            f"invalid template: {error}", path=where[0], line=where[1], rule=rule_id, key="message"
-        ) from None
-    return template
 
 
 def build_rules(raw: RawPolicy) -> list[Rule]:

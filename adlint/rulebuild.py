@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.kinds import kinds
+from adlint.message import message_fields, validate_message
 from adlint.pattern import SafePattern, UnsafePattern, compile_pattern
 from adlint.select import Selector, SelectorError
 
@@ -114,7 +115,7 @@ def kind_options(kind: type) -> dict[str, dataclasses.Field[Any]]:
 
 def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> Rule | None:
     """Validate a merged definition; None when its severity is `off`."""
-    from adlint.policy import RULE_KEYS, Rule, key_origin, validate_message
+    from adlint.policy import RULE_KEYS, Rule, key_origin
 
     def fail(reason: str, key: str | None = None) -> PolicyError:
         path, line = key_origin(origin, key.split(".")[0]) if key else (origin.path, origin.line)
@@ -141,7 +142,7 @@ def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> 
             expected = ", ".join(sorted(options))
             raise fail(f'unknown option for kind "{kind_name}" (kind options: {expected})', key)
     configured = _configure(kind, options, definition, fail)
-    message = validate_message(definition["message"], rule_id, key_origin(origin, "message"))
+    message = _message(rule_id, definition["message"], configured, origin)
     if severity == "off":
         return None
     texts = {k: definition.get(k, "") for k in ("description", "help", "docs")}
@@ -179,6 +180,19 @@ def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> 
         fix=definition.get("fix"),
         **texts,
     )
+
+
+def _message(rule_id: str, template: Any, kind: Any, origin: _Origin) -> str:
+    """The vetted template; an unknown field names where the selector came from when an
+    override or another file set it (replacing a selector can drop a field the message uses)."""
+    from adlint.policy import key_origin
+
+    where = key_origin(origin, "message")
+    select_where = key_origin(origin, "select") if "select" in origin.key_lines else None
+    if select_where is not None and select_where[0] == where[0]:
+        select_where = None
+    fields = message_fields(kind)
+    return validate_message(template, rule_id, where, fields, select_where)
 
 
 def _configure(

@@ -141,6 +141,10 @@ class MatchContext:
             return found
 
 
+AFFILIATE_FIELDS = ("network", "network_id", "affiliate_id")
+"""What `affiliate: true` captures from the network catalogue's match."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _classify(catalogue: Classifier, url: str) -> Any:
     return catalogue.classify(url)
@@ -188,6 +192,10 @@ class Selector:
         self.predicates: list[Predicate] = []
         self.options: list[Selector] = []
         """The compiled options of an `any` key (their tags make this one's)."""
+        self.fields: set[str] = set()
+        """Every data name some match of this selector may capture (a regex's named groups,
+        `affiliate`'s, `data:` keys, those of `any`/`all`/`inside` options, never `not`'s):
+        the policy loader refuses a message field that no match could ever fill."""
         for name in spec:
             if name not in KEYS:
                 expected = ", ".join(KEYS)
@@ -265,7 +273,7 @@ def _class(value: Any, key: str, _: Selector) -> Predicate:
     return lambda e, c, d: bool(wanted.intersection(e.classes))
 
 
-def _attr(value: Any, key: str, _: Selector) -> Predicate:
+def _attr(value: Any, key: str, owner: Selector) -> Predicate:
     if not isinstance(value, Mapping) or not value:
         raise SelectorError(key, "must map attribute names to a regex, true or false")
     checks: list[tuple[str, Any]] = []
@@ -273,7 +281,9 @@ def _attr(value: Any, key: str, _: Selector) -> Predicate:
         if isinstance(expected, bool):
             checks.append((str(name).lower(), expected))
         else:
-            checks.append((str(name).lower(), _regex(expected, f"{key}.{name}")))
+            pattern = _regex(expected, f"{key}.{name}")
+            owner.fields.update(pattern.groupindex)
+            checks.append((str(name).lower(), pattern))
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         for name, expected in checks:
@@ -291,8 +301,9 @@ def _attr(value: Any, key: str, _: Selector) -> Predicate:
     return predicate
 
 
-def _text(value: Any, key: str, _: Selector) -> Predicate:
+def _text(value: Any, key: str, owner: Selector) -> Predicate:
     pattern = _regex(value, key)
+    owner.fields.update(pattern.groupindex)
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         found = pattern.search(context.element_text(element))
@@ -303,8 +314,9 @@ def _text(value: Any, key: str, _: Selector) -> Predicate:
     return predicate
 
 
-def _url(value: Any, key: str, _: Selector) -> Predicate:
+def _url(value: Any, key: str, owner: Selector) -> Predicate:
     pattern = _regex(value, key)
+    owner.fields.update(pattern.groupindex)
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         found = element.url is not None and pattern.search(element.url[:MAX_URL])
@@ -368,8 +380,10 @@ def _party(value: Any, key: str, _: Selector) -> Predicate:
     return predicate
 
 
-def _hidden(value: Any, key: str, _: Selector) -> Predicate:
+def _hidden(value: Any, key: str, owner: Selector) -> Predicate:
     wanted = _bool(value, key)
+    if wanted:  # `hidden: false` matches only elements with nothing to capture
+        owner.fields.add("hidden")
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         if element.hidden:
@@ -379,8 +393,10 @@ def _hidden(value: Any, key: str, _: Selector) -> Predicate:
     return predicate
 
 
-def _affiliate(value: Any, key: str, _: Selector) -> Predicate:
+def _affiliate(value: Any, key: str, owner: Selector) -> Predicate:
     wanted = _bool(value, key)
+    if wanted:
+        owner.fields.update(AFFILIATE_FIELDS)
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         found = context.affiliate(element.url) if element.url else None
@@ -393,8 +409,9 @@ def _affiliate(value: Any, key: str, _: Selector) -> Predicate:
     return predicate
 
 
-def _inside(value: Any, key: str, _: Selector) -> Predicate:
+def _inside(value: Any, key: str, owner: Selector) -> Predicate:
     inner = Selector(value, key=key)
+    owner.fields.update(inner.fields)
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         found = context.document.nearest_ancestor(
@@ -415,6 +432,7 @@ def _any(value: Any, key: str, owner: Selector) -> Predicate:
     # keeps the compiled options for its own tags: compiling them again there doubled the
     # work at every level of nesting (14 nested `any` took 7 s to load).
     owner.options = _selectors(value, key)
+    owner.fields.update(*(option.fields for option in owner.options))
     options = [(o, o.tags if "tag" in o.spec else None) for o in owner.options]
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
@@ -430,8 +448,9 @@ def _any(value: Any, key: str, owner: Selector) -> Predicate:
     return predicate
 
 
-def _all(value: Any, key: str, _: Selector) -> Predicate:
+def _all(value: Any, key: str, owner: Selector) -> Predicate:
     options = _selectors(value, key)
+    owner.fields.update(*(option.fields for option in options))
 
     def predicate(element: Element, context: MatchContext, captured: Captured) -> bool:
         for option in options:
@@ -453,6 +472,7 @@ def _data(value: Any, key: str, owner: Selector) -> Predicate:
     if not isinstance(value, Mapping):
         raise SelectorError(key, "must map names to constant values")
     owner.constants.update({str(k): v for k, v in value.items()})
+    owner.fields.update(owner.constants)
     return lambda e, c, d: True
 
 

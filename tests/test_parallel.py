@@ -163,9 +163,14 @@ def test_merge_of_capped_sarif_shards_keeps_what_the_capped_full_run_keeps(
 
 
 def test_merge_of_a_sarif_result_without_a_location_is_a_usage_error(corpus: Path, capsys):
-    Path("bad.sarif").write_text('{"runs": [{"tool": {"driver": {}}, "results": [{}]}]}')
+    Path("bad.sarif").write_text(
+        '{"runs": [{"tool": {"driver": {"rules": [{"id": "r"}]}}, "results": [{"ruleId": "r"}]}]}'
+    )
     assert main(["merge", "bad.sarif"]) == 2
-    assert capsys.readouterr().err == 'adlint: error: key "files": not an adlint SARIF report\n'
+    assert capsys.readouterr().err == (
+        "adlint: error: bad.sarif: not an adlint SARIF report: runs[0].results[0].locations is "
+        "missing\n"
+    )
 
 
 def test_merge_of_deeply_nested_json_is_a_usage_error_naming_the_file(corpus: Path, capsys):

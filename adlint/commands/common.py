@@ -17,7 +17,7 @@ from adlint.commands.linkargs import add_link_arguments, link_settings, whole_nu
 from adlint.config import load_config
 from adlint.discover import DEFAULT_EXTENSIONS, Target, discover, display_path
 from adlint.engine import MAX_FILE_BYTES
-from adlint.errors import PolicyError
+from adlint.errors import PolicyError, flag_error
 from adlint.finding import Finding, Severity
 from adlint.linkphase import run_link_phase
 from adlint.outcome import Outcome, merge_parts
@@ -221,12 +221,6 @@ def unknown_rule(rule_id: str, known: Iterable[str]) -> str:
     from adlint.policy import rule_hint
 
     return f'unknown rule "{rule_id}" ({rule_hint(rule_id, known)})'
-
-
-def flag_error(flag: str, reason: str) -> PolicyError:
-    """A usage error in a command-line argument, worded as argparse words its own
-    (`argument --top: ...`), which names what the user typed rather than a config key."""
-    return PolicyError(f"argument {flag}: {reason}")
 
 
 def output_file(text: str) -> Path:

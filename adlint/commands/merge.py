@@ -20,6 +20,7 @@ from adlint import __version__
 from adlint.commands import COMMANDS
 from adlint.commands.check import write_output
 from adlint.commands.common import check_output_file, output_file
+from adlint.commands.mergeinput import Report, load_report
 from adlint.errors import PolicyError
 from adlint.finding import Severity
 from adlint.formats import json as json_format
@@ -56,18 +57,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="exit 1 when a merged finding has at least this severity",
     )
     parser.set_defaults(run=run)
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PolicyError(f"cannot read report: {error}", path=str(path)) from None
-    except RecursionError:  # json's C decoder recurses: `[` x 100,000
-        raise PolicyError("cannot read report: nested too deeply", path=str(path)) from None
-    if not isinstance(document, dict) or not ("findings" in document or "runs" in document):
-        raise PolicyError("not an adlint JSON or SARIF report", path=str(path))
-    return document
 
 
 def merge_json(documents: list[dict[str, Any]]) -> dict[str, Any]:
@@ -136,18 +125,12 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output_file(args.output, "--output")
     _refuse_repeated_inputs(args.files)
-    documents = [_load(path) for path in args.files]
-    kinds = {"runs" in d for d in documents}
-    if len(kinds) > 1:
-        raise PolicyError("cannot merge JSON and SARIF reports together", key="files")
-    is_sarif = kinds == {True}
-    try:
-        _refuse_overlaps(args.files, documents, _sarif_paths if is_sarif else _json_paths)
-        merged = merge_sarif(documents) if is_sarif else merge_json(documents)
-    except (KeyError, IndexError, TypeError, AttributeError):
-        raise PolicyError(
-            f"not an adlint {'SARIF' if is_sarif else 'JSON'} report", key="files"
-        ) from None
+    reports = [load_report(path) for path in args.files]
+    _refuse_mixed_formats(reports)
+    is_sarif = reports[0].is_sarif
+    documents = [report.document for report in reports]
+    _refuse_overlaps(args.files, documents, _sarif_paths if is_sarif else _json_paths)
+    merged = merge_sarif(documents) if is_sarif else merge_json(documents)
     write_output(_serialise(merged, is_sarif), args.output)
     if not args.fail_on:
         return 0
@@ -156,13 +139,20 @@ def run(args: argparse.Namespace) -> int:
         results = merged["runs"][0]["results"]
         severities = [_severity(r) for r in results if not r.get("suppressions")]
     else:
-        try:
-            severities = [
-                Severity(f["severity"]) for f in merged["findings"] if "suppressed" not in f
-            ]
-        except ValueError as error:
-            raise PolicyError(f"not an adlint JSON report: {error}", key="files") from None
+        severities = [Severity(f["severity"]) for f in merged["findings"] if "suppressed" not in f]
     return 1 if any(s >= threshold for s in severities) else 0
+
+
+def _refuse_mixed_formats(reports: list[Report]) -> None:
+    """Name the first input whose format differs from the first input's."""
+    first = reports[0]
+    for report in reports[1:]:
+        if report.is_sarif != first.is_sarif:
+            raise PolicyError(
+                f"{report.format} cannot be merged with {first.format} ({first.path}): merge "
+                "reports of one format (all `--format json` or all `--format sarif`)",
+                path=str(report.path),
+            )
 
 
 def _serialise(merged: dict[str, Any], is_sarif: bool) -> str:

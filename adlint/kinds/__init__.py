@@ -33,7 +33,10 @@ class Kind(Protocol):
 
     name: ClassVar[str]
     fields: ClassVar[tuple[str, ...]]
-    """The message fields the kind always provides (selectors may capture more)."""
+    """The message fields the kind provides itself (some only on some findings)."""
+    captures: ClassVar[bool]
+    """Whether what its selector captures joins the message data (default False); the
+    policy loader reads both to refuse a message field no finding could ever fill."""
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]: ...
 

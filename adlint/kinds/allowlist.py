@@ -93,6 +93,7 @@ class Allowlist:
 
     name: ClassVar[str] = "allowlist"
     fields: ClassVar[tuple[str, ...]] = (*ELEMENT_FIELDS, "value", "source")
+    captures: ClassVar[bool] = True
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
     internal: ClassVar[tuple[str, ...]] = ("ads_txt_ids",)
 

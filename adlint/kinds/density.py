@@ -26,7 +26,8 @@ Options:
 Message fields:
     units, words (of content), blocks (of content), navigation_words (left out),
     per_1000_words, share (percent), stacked, measure (`per_1000_words`, `share` or
-    `stacked`), limit, detail (a readable sentence).
+    `stacked`), limit, detail (a readable sentence), and the flagged unit's tag, url, host,
+    domain (the selector's captures are not message data).
 
 Example:
     ad-density:
@@ -50,7 +51,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
 from adlint.finding import Hit
-from adlint.kinds import RuleContext, element_hit
+from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 
 if TYPE_CHECKING:
     from adlint.document import Document, Element
@@ -73,6 +74,7 @@ class Density:
 
     name: ClassVar[str] = "density"
     fields: ClassVar[tuple[str, ...]] = (
+        *ELEMENT_FIELDS,
         "units",
         "words",
         "blocks",

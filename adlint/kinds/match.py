@@ -46,6 +46,7 @@ class Match:
 
     name: ClassVar[str] = "match"
     fields: ClassVar[tuple[str, ...]] = ELEMENT_FIELDS
+    captures: ClassVar[bool] = True
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:

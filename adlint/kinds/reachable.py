@@ -58,12 +58,15 @@ class Reachable:
         *ELEMENT_FIELDS,
         "status",
         "reason",
+        "verdict",
         "final_url",
         "chain",
         "attempts",
         "network",
         "affiliate_id",
+        "revealed",
     )
+    captures: ClassVar[bool] = True
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
     needs_links: ClassVar[bool] = True
 

@@ -71,6 +71,7 @@ class Require:
 
     name: ClassVar[str] = "require"
     fields: ClassVar[tuple[str, ...]] = (*ELEMENT_FIELDS, "count", "total")
+    captures: ClassVar[bool] = True
     choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "where": ("before", "anywhere"),
         "per": ("document", "element"),

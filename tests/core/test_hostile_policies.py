@@ -207,9 +207,10 @@ def test_a_huge_message_template_renders_in_linear_time(tmp_path: Path) -> None:
     longer at this size. The subprocess timeout only detects a hang."""
     side = 150_000
     template = "({" + "a" * side + "}" + "x" * side
-    (tmp_path / "policy.yaml").write_text(
+    (tmp_path / "policy.yaml").write_text(  # `? key` is YAML's form for a key this long
         "rules:\n  user-rule:\n    kind: match\n    severity: warning\n"
-        f"    message: '{template} {{url}}'\n    select: {{tag: a}}\n"
+        f"    message: '{template} {{url}}'\n"
+        f"    select:\n      tag: a\n      data:\n        ? {'a' * side}\n        : ''\n"
     )
     (tmp_path / "a.md").write_text("[x](https://example.com/)\n")
     result = adlint(tmp_path, "check", "a.md", "--policy", "policy.yaml", "--format", "json")

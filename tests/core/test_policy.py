@@ -6,12 +6,15 @@ files it lists (ESLint's rule), so these tests pin what happens when that surpri
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import yaml
 
 from adlint.cli import main
 from adlint.policy import builtin_dir
 from tests.core.configsite import check
+from tests.core.fresh import run_adlint
 
 
 def test_disabling_an_unknown_rule_names_file_line_and_rule(site, capsys):
@@ -119,10 +122,39 @@ def test_missing_network_catalogue_names_the_referring_file_line_and_key(site, c
     )
 
 
-def test_missing_policy_flag_file_names_the_flag(site, capsys):
-    code, err = check(capsys, "a.md", "--policy", "nope.yaml")
+@pytest.mark.parametrize("flag", ["--config", "--policy"])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("sub/nope.yaml", "no such file: sub/nope.yaml"),
+        ("folder", "folder is a directory, not a file"),
+        ("pipe", "pipe is not a regular file"),  # opened for reading, a FIFO would block
+    ],
+)
+def test_a_flag_naming_no_policy_file_is_a_usage_error_naming_the_flag(
+    site, capsys, flag, name, reason
+):
+    """Worded as every other flag error (`argument --select: ...`): the flag is what the
+    user typed, not a policy key."""
+    (site / "folder").mkdir()
+    os.mkfifo(site / "pipe")
+    code, err = check(capsys, "a.md", flag, name)
     assert code == 2
-    assert err == 'adlint: error: nope.yaml: key "--policy": policy file not found\n'
+    assert err == f"adlint: error: argument {flag}: {reason}\n"
+
+
+@pytest.mark.parametrize("command", [["rules"], ["report", "a.md"], ["fix", "a.md"]])
+def test_every_command_words_a_missing_config_flag_file_alike(site, capsys, command):
+    before = (site / "a.md").read_text()
+    assert main([*command, "--config", "gone.yaml"]) == 2
+    assert capsys.readouterr().err == "adlint: error: argument --config: no such file: gone.yaml\n"
+    assert (site / "a.md").read_text() == before
+
+
+def test_a_missing_flag_file_from_the_real_entry_point_is_one_line(site):
+    result = run_adlint(site, "check", "a.md", "--policy", "missing.yaml")
+    assert result.returncode == 2
+    assert result.stderr == "adlint: error: argument --policy: no such file: missing.yaml\n"
 
 
 @pytest.mark.parametrize(

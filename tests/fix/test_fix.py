@@ -7,7 +7,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -313,10 +312,6 @@ def test_a_file_too_dense_to_lint_is_left_alone_and_the_others_are_fixed(tmp_pat
     assert "parse-error" in out and "more than 2,000,000 lines" in out
 
 
-# Hypothesis (loaded by other tests in this process) runs a gc callback; when the timer's
-# signal lands in it, Python swallows the exception and warns, and the timer fires again
-# (adlint/timelimit.py). The warning is that design working, not a fault.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_file_over_the_time_limit_is_left_alone_and_reported(tmp_path, capsys):
     line = '<img src="https://imp.pxf.io/i/1/2/{0}" width="0" height="0">\n\n'
     slow = "".join(line.format(n) for n in range(20_000))

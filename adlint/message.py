@@ -73,8 +73,20 @@ def validate_message(
         field = f'field "{{{_shown(name)}}}"'
         if not name.isidentifier():
             raise fail(f"{field} must be a plain name such as {{url}} (no index or attribute)")
+        if name not in fields and select_where is not None:
+            # The selector was replaced in another file (a config over the default policy):
+            # that is the line to change, and the message may be the user's to keep.
+            raise PolicyError(
+                f"this select yields no {field}, which the rule's message (at "
+                f"{where[0]}:{where[1]}) uses; give it the field (e.g. with data:) or set a "
+                f"message of your own (this select yields: {', '.join(sorted(fields))})",
+                path=select_where[0],
+                line=select_where[1],
+                rule=rule_id,
+                key="select",
+            )
         if name not in fields:
-            raise fail(f"unknown {field}: {_unknown_field(name, fields, select_where)}")
+            raise fail(f"unknown {field}: {_unknown_field(name, fields)}")
         if conversion is not None and conversion not in CONVERSIONS:
             raise fail(f'{field}: unknown conversion "!{conversion}" (use !r, !s or !a)')
         if spec:
@@ -89,16 +101,13 @@ def _shown(text: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
-def _unknown_field(name: str, fields: Collection[str], select_where: tuple[str, int] | None) -> str:
-    """The rest of the message for a field the rule never yields: a likely spelling, the
-    fields it does yield, and where its selector came from when that is another file."""
+def _unknown_field(name: str, fields: Collection[str]) -> str:
+    """The rest of the message for a field the rule never yields: a likely spelling and the
+    fields it does yield."""
     known = sorted(fields)
     close = difflib.get_close_matches(name, known, n=1)
     hint = f'did you mean "{{{close[0]}}}"?' if close else "no finding of this rule has it"
-    origin = ""
-    if select_where is not None:
-        origin = f"; its select is the one at {select_where[0]}:{select_where[1]}"
-    return f"{hint} (this rule's fields: {', '.join(map(_shown, known))}{origin})"
+    return f"{hint} (this rule's fields: {', '.join(map(_shown, known))})"
 
 
 def _spec_problem(spec: str) -> str | None:

@@ -151,8 +151,9 @@ def test_density_does_not_offer_its_selectors_captures(links, capsys):
     assert 'key "message": unknown field "{ref}"' in err and "detail" in err
 
 
-def test_a_select_replaced_elsewhere_is_named_with_the_message(links, capsys):
-    """Replacing the default rule's selector drops the `data: {note: ...}` its message uses."""
+def test_a_select_replaced_elsewhere_is_the_line_named(links, capsys):
+    """Replacing the default rule's selector drops the `data: {note: ...}` its message uses:
+    the error points at the user's select, the line they changed, and names the message's."""
     default = (builtin_dir() / "default.yaml").read_text().splitlines()
     start = default.index("  affiliate-rel-missing:")
     line = next(i for i, t in enumerate(default) if i > start and "message:" in t) + 1
@@ -160,10 +161,10 @@ def test_a_select_replaced_elsewhere_is_named_with_the_message(links, capsys):
     code, _, err = run(links, capsys, policy)
     assert code == 2
     assert err.startswith(
-        f'adlint: error: adlint:default:{line}: rule "affiliate-rel-missing": key "message": '
-        'unknown field "{note}"'
+        'adlint: error: policy.yaml:3: rule "affiliate-rel-missing": key "select": this select '
+        f'yields no field "{{note}}", which the rule\'s message (at adlint:default:{line}) uses'
     ), err
-    assert "its select is the one at policy.yaml:3)" in err
+    assert "set a message of your own" in err and "network" in err
 
 
 @pytest.mark.parametrize(

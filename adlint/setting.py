@@ -35,6 +35,7 @@ LINK_KEYS: dict[str, str] = {
     "cache_path": "path",
     "exclude": "strings",
     "timeout": "seconds",
+    "url_timeout": "seconds",
     "concurrency": "count",
     "per_host": "count",
     "retries": "int",

@@ -92,6 +92,8 @@ def test_schema_lists_exactly_each_kind_options(name):
         ("per_host", 0, False),
         ("timeout", 0, False),
         ("timeout", 0.5, True),
+        ("url_timeout", 0, False),
+        ("url_timeout", 30, True),
         ("retries", 0, True),
         ("max_redirects", 0, True),
     ],

@@ -70,6 +70,13 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         help="total time for one request (default 10)",
     )
     group.add_argument(
+        "--url-timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help="total time for one URL: every redirect, retry and Retry-After wait; time "
+        "queued for a free slot does not count (default: 6 x --link-timeout, 60)",
+    )
+    group.add_argument(
         "--link-concurrency",
         type=whole_number(1),
         metavar="N",
@@ -177,6 +184,7 @@ def _settings(args: argparse.Namespace, config: dict[str, Any]) -> LinkSettings:
     pick = {
         "allow_private": args.allow_private,
         "timeout": args.link_timeout,
+        "url_timeout": args.url_timeout,
         "max_concurrency": args.link_concurrency,
         "per_host": args.link_per_host,
         "retries": args.link_retries,

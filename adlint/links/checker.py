@@ -25,7 +25,7 @@ from adlint.urls import registered_domain
 
 if TYPE_CHECKING:
     from adlint.links.guard import AddressPolicy
-    from adlint.links.request import Hop, Requester
+    from adlint.links.request import Deadline, Hop, Requester
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore runs `import sniffio` on every request; when it is not installed each failed
@@ -129,7 +129,7 @@ async def _check_all(
     import httpx
 
     from adlint.links.guard import AddressGuard, GuardedTransport, allow_all, default_policy
-    from adlint.links.request import Requester
+    from adlint.links.request import Deadline, Requester
 
     if policy is None:
         policy = allow_all if options.allow_private else default_policy
@@ -155,7 +155,7 @@ async def _check_all(
         requester = Requester(client, guard, options)
 
         async def check(url: str) -> LinkStatus:
-            status = await _check_one(requester, url, options)
+            status = await _check_one(requester, url, options, Deadline(options.url_budget))
             bar.advance(status)
             return status
 
@@ -194,15 +194,20 @@ def blame_resolver(
     ]
 
 
-async def _check_one(requester: Requester, url: str, options: LinkOptions) -> LinkStatus:
-    """Follow redirects hop by hop, detecting loops, and turn the last answer into a verdict."""
+async def _check_one(
+    requester: Requester, url: str, options: LinkOptions, deadline: Deadline
+) -> LinkStatus:
+    """Follow redirects hop by hop, detecting loops, and turn the last answer into a verdict;
+    all hops share `deadline`."""
     chain: list[str] = []
     attempts = 0
     current = url
     while True:
-        hop = await requester.fetch(current)
+        hop = await requester.fetch(current, deadline)
         attempts += hop.attempts
         done = dict(url=url, final_url=current, chain=tuple(chain), attempts=attempts)
+        if hop.out_of_time:
+            return _out_of_time(hop, deadline, **done)
         if hop.failure is not None:
             reason = _with_retries(hop.failure.reason, hop)
             return LinkStatus(verdict=hop.failure.verdict, status=None, reason=reason, **done)
@@ -254,6 +259,26 @@ def _judge(
     else:
         verdict = "broken" if 400 <= status < 500 else "unreachable"
     return LinkStatus(url, verdict, status, reason, final_url, chain, attempts)
+
+
+def _out_of_time(
+    hop: Hop, deadline: Deadline, *, url: str, final_url: str, chain: tuple[str, ...], attempts: int
+) -> LinkStatus:
+    """Unreachable, never broken: a slower answer may still come, so it is not cached. The
+    reason gives the limit and how far the URL got, so a user can tell a server that kept
+    asking for more time from one that never answered."""
+    what = hop.failure.reason if hop.failure is not None else status_reason(hop.status or 0)
+    limit = f"the {deadline.seconds:g} s time limit per URL"
+    counts = f"{_plural(attempts, 'attempt')}, {_plural(len(chain), 'redirect')}"
+    if hop.note:
+        reason = f"{what}; gave up: {hop.note} would end past {limit} ({counts})"
+    else:
+        reason = f"{what}; gave up at {limit} ({counts})"
+    return LinkStatus(url, "unreachable", hop.status, reason, final_url, chain, attempts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _with_retries(reason: str, hop: Hop) -> str:

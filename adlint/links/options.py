@@ -65,6 +65,14 @@ class LinkOptions:
     retry_after_cap: float = 30.0
     """Longest Retry-After honoured. A server asking for more is reported as unreachable at
     once rather than stalling the run (lychee#2027: seconds became minutes)."""
+    url_timeout: float | None = None
+    """Seconds one URL may take in all: every redirect hop, retry and Retry-After wait. None
+    means six request timeouts (60 s by default: room for HEAD, the GET fallback, a few hops
+    and retries). Without it a server answering 429 with Retry-After just under the cap, hop
+    after hop, could hold one link for many minutes and stall a CI job. The clock starts when
+    the URL's first request gets its connection slots and stops while a later one waits for
+    them: queueing measures how many links the run has, not how slow this server is, and
+    counting it would time out every link of a large site. See `url_budget`."""
     max_redirects: int = 10
     """Redirect hops followed, as lychee; cloaked affiliate links use 1-4."""
     user_agent: str = DEFAULT_USER_AGENT
@@ -85,6 +93,12 @@ class LinkOptions:
     http2: bool = HTTP2_AVAILABLE
     """HTTP/2 over TLS when the optional `h2` package is installed: the 8 requests to one host
     share one connection and one TLS handshake."""
+
+    @property
+    def url_budget(self) -> float:
+        """`url_timeout`, or its default derived from `timeout`, so raising the request timeout
+        never has every request cut short by a per-URL limit left at 60 s."""
+        return self.url_timeout if self.url_timeout is not None else 6 * self.timeout
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ class Failure:
     retryable: bool
 
 
+_TIMED_OUT = Failure("unreachable", "timed out", True)
+_NO_RETRY = "the wait for the next retry"
+"""What would have passed the URL's time limit, for Hop.note, when no Retry-After was sent."""
+
+
 @dataclass(frozen=True)
 class Hop:
     """The outcome of requesting one URL, retries included."""
@@ -53,6 +58,50 @@ class Hop:
     retries: int
     note: str = ""
     """Why retrying stopped early, e.g. a Retry-After beyond the cap."""
+    out_of_time: bool = False
+    """Stopped by the URL's time limit (`Deadline`): `note` names the wait that would have
+    ended past it, and is empty when the limit cut a request short."""
+
+
+class Deadline:
+    """One URL's time budget (`LinkOptions.url_budget`), shared by all its hops and retries.
+
+    The clock runs only while the URL is being worked on: it starts when the first request
+    gets its slots (global and per-host) and is paused while a later request waits for them.
+    Queueing depends on how many other links the run has, not on this server, and counting it
+    would make every link of a large site time out.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._started: float | None = None
+        self._queued = 0.0
+
+    def got_slots(self, waited_since: float) -> None:
+        """A request got its slots after waiting since `waited_since` (time.monotonic())."""
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        else:
+            self._queued += now - waited_since
+
+    def remaining(self) -> float:
+        """Seconds left; all of them before the first request starts."""
+        if self._started is None:
+            return self.seconds
+        return self.seconds - (time.monotonic() - self._started - self._queued)
+
+    def allows(self, delay: float) -> bool:
+        """Whether a wait of `delay` seconds would end before the limit, leaving time to ask."""
+        return delay < self.remaining()
+
+
+class OutOfTime(Exception):
+    """The URL's time limit cut a request short (`sent`) or left none to send it."""
+
+    def __init__(self, sent: bool) -> None:
+        super().__init__("URL time limit reached")
+        self.sent = sent
 
 
 def is_retryable_status(status: int) -> bool:
@@ -74,6 +123,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if when is None or when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _seconds(value: float) -> str:
+    """2.0 as "2", 0.43 as "0.4": how long a wait is, to a tenth of a second."""
+    return f"{round(value, 1):g}"
 
 
 def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -127,8 +181,9 @@ class Requester:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._rng = random.Random()
 
-    async def fetch(self, url: str) -> Hop:
-        """Request `url` (not following redirects) until an answer or the retries run out."""
+    async def fetch(self, url: str, deadline: Deadline) -> Hop:
+        """Request `url` (not following redirects) until an answer, the retries run out or
+        `deadline` would pass: a wait that would end past it is not slept."""
         method, attempts, retries = "HEAD", 0, 0
         while True:
             try:
@@ -137,17 +192,26 @@ class Requester:
                 failure = classify_error(exc)
                 if not failure.retryable or retries >= self.options.retries:
                     return Hop(None, None, failure, attempts, retries)
-                await asyncio.sleep(self._backoff(retries))
+                delay = self._backoff(retries)
+                if not deadline.allows(delay):
+                    return Hop(None, None, failure, attempts, retries, _NO_RETRY, True)
+                await asyncio.sleep(delay)
                 retries += 1
                 continue
             attempts += 1
             try:
-                status, headers = await self._send(method, url)
+                status, headers = await self._send(method, url, deadline)
+            except OutOfTime as exc:
+                if not exc.sent:
+                    attempts -= 1
+                return Hop(None, None, _TIMED_OUT, attempts, retries, "", True)
             except Exception as exc:  # every failure becomes a verdict, never a crash
                 failure = classify_error(exc)
                 if not failure.retryable or retries >= self.options.retries:
                     return Hop(None, None, failure, attempts, retries)
                 delay = self._backoff(retries)
+                if not deadline.allows(delay):
+                    return Hop(None, None, failure, attempts, retries, _NO_RETRY, True)
             else:
                 if status in REDIRECTS and headers.get("location"):
                     return Hop(status, headers["location"], None, attempts, retries)
@@ -164,6 +228,9 @@ class Requester:
                     note = f"Retry-After {wait:.0f} s exceeds the {cap:g} s cap"
                     return Hop(status, None, None, attempts, retries, note)
                 delay = self._backoff(retries) if wait is None else self._after(wait)
+                if not deadline.allows(delay):
+                    note = _NO_RETRY if wait is None else f"Retry-After {_seconds(wait)} s"
+                    return Hop(status, None, None, attempts, retries, note, True)
             await asyncio.sleep(delay)
             retries += 1
 
@@ -184,10 +251,24 @@ class Requester:
             raise httpx.InvalidURL("no host")
         await self.guard.addresses(host)
 
-    async def _send(self, method: str, url: str) -> tuple[int, httpx.Headers]:
+    async def _send(self, method: str, url: str, deadline: Deadline) -> tuple[int, httpx.Headers]:
+        """One exchange under the slots, bounded by the request timeout clipped to what is
+        left of the URL's time; OutOfTime when that clipping is what ended it."""
         host = host_of(url)
+        queued = time.monotonic()
         async with self._host_slot(host), self._global:
-            return await asyncio.wait_for(self._exchange(method, url), self.options.timeout)
+            deadline.got_slots(queued)
+            left = deadline.remaining()
+            if left <= 0:
+                raise OutOfTime(sent=False)
+            try:
+                return await asyncio.wait_for(
+                    self._exchange(method, url), min(self.options.timeout, left)
+                )
+            except asyncio.TimeoutError:  # noqa: UP041 (not the builtin on Python 3.10)
+                if left < self.options.timeout:
+                    raise OutOfTime(sent=True) from None
+                raise
 
     @asynccontextmanager
     async def _host_slot(self, host: str) -> AsyncIterator[None]:

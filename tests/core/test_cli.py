@@ -303,6 +303,8 @@ def test_shard_without_files_does_not_warn(site: Path, capsys):
             ["--link-timeout", "nan"],
             "argument --link-timeout: must be more than 0 seconds, not nan",
         ),
+        (["--url-timeout", "0"], "argument --url-timeout: must be more than 0 seconds, not 0"),
+        (["--url-timeout", "1m"], "argument --url-timeout: not a number of seconds: '1m'"),
         (["--link-concurrency", "0"], "argument --link-concurrency: must be 1 or more, not 0"),
         (["--link-per-host", "0"], "argument --link-per-host: must be 1 or more, not 0"),
         (["--link-retries", "-1"], "argument --link-retries: must be 0 or more, not -1"),
@@ -332,6 +334,10 @@ def test_good_flag_values_are_accepted(site: Path, capsys):
         ("concurrency: 0", 'key "links.concurrency": expected int of 1 or more, not 0'),
         ("per_host: -2", 'key "links.per_host": expected int of 1 or more, not -2'),
         ("timeout: -5", 'key "links.timeout": expected number of seconds above 0, not -5'),
+        (
+            "url_timeout: x",
+            "key \"links.url_timeout\": expected number of seconds above 0, not 'x'",
+        ),
     ],
 )
 def test_bad_link_config_values_are_refused_like_the_flags(site: Path, capsys, setting, expected):

@@ -182,6 +182,27 @@ def test_500_after_retries_is_link_unreachable_with_the_reason(
     assert server.count("/error") == 3  # HEAD, the GET that confirms it, one retry
 
 
+@pytest.mark.parametrize("source", ["flag", "config"])
+def test_url_timeout_from_the_flag_or_the_config_gives_up_early(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    wait, limit = 3, 1.5
+    url = server.route("/limited", status(429, {"Retry-After": str(wait)}))
+    (site / "a.md").write_text(f"[x]({url})\n")
+    flags = ["--url-timeout", str(limit)] if source == "flag" else []
+    if source == "config":
+        (site / ".adlint.yaml").write_text(f"links:\n  url_timeout: {limit}\n")
+    code, findings = lint(capsys, *LINKS, *flags, "a.md")
+    [finding] = findings
+    assert code == 0 and where(findings) == [("link-unreachable", "a.md", 1, 5)]
+    assert finding["data"]["verdict"] == "unreachable"
+    assert finding["message"] == (
+        f"Could not verify link: {url} (429 Too Many Requests; gave up: Retry-After {wait} s"
+        f" would end past the {limit} s time limit per URL (1 attempt, 0 redirects))"
+    )
+    assert server.count("/limited") == 1  # the default 60 s would have waited and asked again
+
+
 def test_private_address_without_allow_private_is_unreachable_and_never_contacted(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -405,6 +426,7 @@ def test_config_site_root_is_relative_to_the_config_file(
     [
         ("  retries: many\n", 3, "links.retries", "expected int"),
         ("  timeout: soon\n", 3, "links.timeout", "expected number"),
+        ("  url_timeout: 0\n", 3, "links.url_timeout", "expected number of seconds above 0"),
         ("  exclude: '/x/'\n", 3, "links.exclude", "expected strings"),
         ("  cache_max_age: forever\n", 3, "links.cache_max_age", "not a duration"),
         ("  exclude: ['(']\n", 3, "links.exclude", "not a valid regex"),

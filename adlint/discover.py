@@ -2,6 +2,14 @@
 
 Directory walks skip VCS and dependency folders, honour `.gitignore` files, never follow a
 symlink twice into the same directory (no loops), and keep a stable sorted order.
+
+Articles come from pull requests, so a walk stays inside the directory it was asked to
+walk: a symlink whose target lies outside it (`docs/x.md -> ~/.ssh/id_rsa`, a folder
+linked to `/`) is not followed, only named to `on_skip`; ruff does not follow directory
+symlinks met in a walk and ripgrep follows none without `--follow`. Paths named on the
+command line are read as asked, symlinks included. A directory or entry the walk cannot
+read is not dropped: it comes out as a Target carrying the reason, which the engine
+reports as that path's `parse-error`, like an unreadable file.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ class Target:
     data: bytes | None = field(default=None, repr=False, compare=False)
     """The article itself when it came on standard input (`adlint check -`); `path` then
     only places it (per-path rules, relative local links) and need not exist."""
+    problem: str | None = None
+    """Why the walk could not read this path (a directory it may not list, say): the path
+    is reported as a `parse-error` with this reason and never opened."""
 
 
 def display_path(path: Path) -> str:
@@ -50,12 +61,15 @@ def display_path(path: Path) -> str:
 class _GitIgnore:
     """The .gitignore patterns in force for one directory (negations supported)."""
 
-    def __init__(self, parent: _GitIgnore | None, directory: Path) -> None:
+    def __init__(self, parent: _GitIgnore | None, directory: Path, root: Path) -> None:
         self.parent = parent
         self.directory = directory
         self.rules: list[tuple[str, bool]] = []
+        path = directory / ".gitignore"
+        if path.is_symlink() and _escapes(path, root):
+            return  # not read, like any file outside the walk: `-> /dev/zero` never ends
         try:
-            text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return
         for line in text.splitlines():
@@ -82,12 +96,14 @@ def discover(
     extensions: Iterable[str] = DEFAULT_EXTENSIONS,
     exclude: Iterable[str] = (),
     on_empty: Callable[[str], None] | None = None,
+    on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[Target]:
     """Yield the files to lint, in a stable order; missing paths are yielded too.
 
     A missing path becomes a `parse-error` finding downstream rather than an abort, so a
     typo never hides the results for the other paths. A directory that yields no file is
-    passed to `on_empty` (the caller warns; this module never prints).
+    passed to `on_empty`, and a symlink a walk does not follow, because it leads out of the
+    walked directory, to `on_skip` (the caller warns; this module never prints).
     """
     suffixes = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions)
     excluded = tuple(exclude)
@@ -95,7 +111,7 @@ def discover(
         path = Path(raw)
         if path.is_dir():
             found = False
-            for target in _walk(path, suffixes, excluded):
+            for target in _walk(path, suffixes, excluded, on_skip or _ignore):
                 found = True
                 yield target
             if not found and on_empty is not None:
@@ -104,34 +120,75 @@ def discover(
             yield Target(path, display_path(path))
 
 
-def _walk(root: Path, suffixes: tuple[str, ...], excluded: tuple[str, ...]) -> Iterator[Target]:
+def _ignore(path: str) -> None:
+    """The default `on_skip`: say nothing."""
+
+
+def _escapes(path: Path, root: Path) -> bool:
+    """Whether `path` resolves (every symlink in its chain) to somewhere outside `root`.
+
+    `os.path.realpath` rather than `Path.resolve`: it leaves a symlink loop unresolved
+    instead of raising, and the loop's own error is then reported where it is read.
+    """
+    return not Path(os.path.realpath(path)).is_relative_to(root)
+
+
+def _walk(
+    start: Path,
+    suffixes: tuple[str, ...],
+    excluded: tuple[str, ...],
+    on_skip: Callable[[str], None],
+) -> Iterator[Target]:
+    root = Path(os.path.realpath(start))
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, _GitIgnore | None]] = [(root, None)]
+    stack: list[tuple[Path, _GitIgnore | None]] = [(start, None)]
     while stack:
         directory, parent_ignore = stack.pop()
         try:
             info = directory.stat()
             entries = sorted(os.scandir(directory), key=lambda e: e.name, reverse=True)
-        except OSError:
+        except OSError as error:
+            yield _unreadable(
+                directory, "cannot read this directory", error, "nothing under it was linted"
+            )
             continue
         if (info.st_dev, info.st_ino) in seen:
             continue
         seen.add((info.st_dev, info.st_ino))
-        ignore = _GitIgnore(parent_ignore, directory)
+        ignore = _GitIgnore(parent_ignore, directory, root)
         files = []
         for entry in entries:
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
-            except OSError:
+            except OSError as error:  # a symlink loop, say: it could hide a folder of articles
+                if not _skipped(path, False, ignore, excluded):
+                    what = "cannot tell whether this is a file or a directory"
+                    files.append(_unreadable(path, what, error, "it was not linted"))
                 continue
-            if ignore.ignored(path, is_dir) or (
-                excluded and matches_any(display_path(path), excluded)
-            ):
+            if _skipped(path, is_dir, ignore, excluded):
                 continue
-            if is_dir:
-                if entry.name not in SKIPPED_DIRECTORIES:
-                    stack.append((path, ignore))
-            elif entry.name.lower().endswith(suffixes):
+            if is_dir and entry.name in SKIPPED_DIRECTORIES:
+                continue
+            if not is_dir and not entry.name.lower().endswith(suffixes):
+                continue
+            if entry.is_symlink() and _escapes(path, root):
+                on_skip(display_path(path))  # only articles and folders are named
+            elif is_dir:
+                stack.append((path, ignore))
+            else:
                 files.append(Target(path, display_path(path)))
         yield from reversed(files)
+
+
+def _skipped(path: Path, is_dir: bool, ignore: _GitIgnore, excluded: tuple[str, ...]) -> bool:
+    """Ignored by a `.gitignore` or excluded by `exclude_paths`/`--exclude-path`."""
+    return ignore.ignored(path, is_dir) or bool(
+        excluded and matches_any(display_path(path), excluded)
+    )
+
+
+def _unreadable(path: Path, what: str, error: OSError, outcome: str) -> Target:
+    """The Target standing for a path the walk could not read, with the reason."""
+    reason = error.strerror or type(error).__name__
+    return Target(path, display_path(path), problem=f"{what} ({reason}): {outcome}")

@@ -129,8 +129,11 @@ def read_target(target: Target) -> tuple[Document, bytes | None]:
 def target_bytes(target: Target) -> bytes:
     """The article's bytes: those given with the target (standard input), else the file's.
 
-    Both are held to MAX_FILE_BYTES, so a huge pipe is reported like a huge file.
+    Both are held to MAX_FILE_BYTES, so a huge pipe is reported like a huge file. A target
+    the directory walk could not read is never opened: its reason is the parse error.
     """
+    if target.problem is not None:
+        raise ParseError(target.problem)
     if target.data is None:
         return read_article_bytes(target.path)
     if len(target.data) > MAX_FILE_BYTES:

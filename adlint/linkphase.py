@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import json
+import stat
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -34,6 +35,7 @@ from adlint.resultcache import (
     links_key,
     stored_findings,
 )
+from adlint.sitepath import Outside, Place, Site
 
 if TYPE_CHECKING:
     from adlint.document import Document
@@ -105,37 +107,62 @@ def document_links(document: Document, policy: Policy) -> tuple[tuple[str, ...],
     return tuple(dict.fromkeys(web)), local  # rules select an <a> three times
 
 
-def local_status(url: str, document_path: Path, site_root: Path) -> LinkStatus:
-    """Check a relative link against the files on disk."""
+def local_status(url: str, document_path: Path, site: Site) -> LinkStatus:
+    """Check a relative link against the files on disk, inside the site only."""
     path = unquote(url.split("#", 1)[0].split("?", 1)[0])
     if not path:
         return LinkStatus(url, "ok", None, "same page")
-    base = site_root if path.startswith("/") else document_path.parent
-    candidate = base / path.lstrip("/")
     try:
-        return _on_disk(url, candidate)
+        found = _on_disk(site.place(path, document_path))
+    except Outside as outside:
+        # Nothing outside was looked at: an article must not learn what the CI machine holds.
+        shown = display_path(outside.bound)
+        return LinkStatus(url, "broken", None, f"outside the site root ({shown}): not looked for")
     except OSError as exc:
-        # is_file() swallows only "does not exist" errors; an article chooses the path, so
-        # any other error is that link's verdict, never the end of the run.
-        return _unusable(url, candidate, exc)
+        # Only "does not exist" means no file; an article chooses the path, so any other
+        # error is that link's verdict, never the end of the run.
+        return _unusable(url, _as_written(path, document_path, site), exc)
+    if found is None:
+        shown = display_path(_as_written(path, document_path, site))
+        return LinkStatus(url, "broken", None, f"no such file: {shown}")
+    return LinkStatus(url, "ok", None, found)
 
 
-def _on_disk(url: str, candidate: Path) -> LinkStatus:
-    for suffix in PAGE_SUFFIXES:
-        target = candidate.with_name(candidate.name + suffix) if suffix else candidate
-        if target.is_file():
-            return LinkStatus(url, "ok", None, "file exists")
-    if candidate.is_dir() and any((candidate / name).is_file() for name in INDEX_FILES):
-        return LinkStatus(url, "ok", None, "directory index exists")
-    return LinkStatus(url, "broken", None, f"no such file: {display_path(candidate)}")
+def _as_written(path: str, document_path: Path, site: Site) -> Path:
+    """The link's path on disk as written, for messages."""
+    base = Path(site.root) if path.startswith("/") else document_path.parent
+    return base / path.lstrip("/")
+
+
+def _on_disk(place: Place) -> str | None:
+    """How the link's file was found ("file exists", "directory index exists"), or None.
+    Every name tried is looked up inside the site (`Place.look_up`)."""
+    folder = place.directory
+    if place.name:
+        for suffix in PAGE_SUFFIXES:
+            real, info = place.look_up(place.name + suffix)
+            if info is not None and stat.S_ISREG(info.st_mode):
+                return "file exists"
+            if not suffix:
+                folder = real if info is not None and stat.S_ISDIR(info.st_mode) else ""
+    if folder:
+        inside = Place(folder, "", place.bound)
+        for name in INDEX_FILES:
+            info = inside.look_up(name)[1]
+            if info is not None and stat.S_ISREG(info.st_mode):
+                return "directory index exists"
+    return None
 
 
 def _unusable(url: str, candidate: Path, exc: OSError) -> LinkStatus:
-    """A name too long for the file system names no file ("broken"); other errors, such as
-    permission denied, leave it unknown whether the file exists ("unreachable")."""
+    """A name too long for the file system, or a symlink loop, names no file ("broken");
+    other errors, such as permission denied, leave it unknown whether the file exists
+    ("unreachable")."""
     shown = display_path(candidate)
     if exc.errno == errno.ENAMETOOLONG:
         return LinkStatus(url, "broken", None, f"file name too long: {shown}")
+    if exc.errno == errno.ELOOP:
+        return LinkStatus(url, "broken", None, f"symlink loop: {shown}")
     reason = exc.strerror or type(exc).__name__
     return LinkStatus(url, "unreachable", None, f"cannot check the file ({reason}): {shown}")
 
@@ -146,7 +173,7 @@ def document_statuses(
     rules: list[Rule],
     policy: Policy,
     checked: Mapping[str, LinkStatus],
-    site_root: Path,
+    site: Site,
     exclude: Iterable[SafePattern] = (),
 ) -> dict[str, LinkStatus]:
     """Map each URL as written in this document to its status.
@@ -163,7 +190,7 @@ def document_statuses(
             if normalised is not None and normalised in checked:
                 statuses[url] = checked[normalised]
         elif is_local(url) and not search_any(patterns, url):
-            statuses[url] = local_status(url, target.path, site_root)
+            statuses[url] = local_status(url, target.path, site)
     return statuses
 
 
@@ -239,7 +266,7 @@ class _Judge:
         self.policy = policy
         self.cache_settings = cache_settings
         self.checked = checked
-        self.site_root = settings.site_root or Path.cwd()
+        self.site = Site.at(settings.site_root)
         self.exclude = [compile_pattern(pattern) for pattern in settings.options.exclude]
         self.cache = cache
         self.known: dict[bytes, Any] = {}
@@ -285,7 +312,7 @@ class _Judge:
         document, data = read_target(target)
         rules = link_rules(self.policy.rules_for(document.path))
         statuses = document_statuses(
-            document, target, rules, self.policy, self.checked, self.site_root, self.exclude
+            document, target, rules, self.policy, self.checked, self.site, self.exclude
         )
         if all(s.verdict in PASSING for s in statuses.values()):
             return [], None, data

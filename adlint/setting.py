@@ -51,6 +51,15 @@ COMMAND_LINE_ONLY = {
 """Link settings a config may not hold, and the flag to use instead. Configs and policies
 come from pull requests: one that could lift the address guard would have the CI runner
 request intranet hosts and cloud metadata (169.254.169.254) for whoever wrote it."""
+CONFINED = {
+    "cache_path": "--cache-path or --cache-dir",
+    "site_root": "--site-root",
+}
+"""Config paths that must lie in or below the config's directory, and the flags that may
+point elsewhere. The cache creates folders and an SQLite file: a config from a pull request
+must not pick them anywhere the CI user can write (`../../..`, `/home/runner/.bashrc.d/x`).
+Local links are looked for only inside the site root: `site_root: /` would let an article
+test whether any file on the CI machine exists."""
 
 
 class _Bad(ValueError):
@@ -116,8 +125,8 @@ def _links(value: Any, base: Path) -> dict[str, Any]:
             raise _Bad(f"unknown setting (expected: {', '.join(LINK_KEYS)})", key, line_of(key))
         try:
             converted[key] = convert(LINK_KEYS[key], item, base)
-            if key == "cache_path":
-                _confine(converted[key], base)
+            if key in CONFINED:
+                _confine(converted[key], base, CONFINED[key])
             for pattern in converted[key] if key == "exclude" else ():
                 check_link_pattern(pattern)
         except (ValueError, TypeError) as error:
@@ -125,14 +134,12 @@ def _links(value: Any, base: Path) -> dict[str, Any]:
     return converted
 
 
-def _confine(path: Path, base: Path) -> None:
-    """A config's cache file stays in or below the config's directory: the cache creates
-    folders and an SQLite file, and a config from a pull request must not pick them
-    anywhere the CI user can write (`../../..`, `/home/runner/.bashrc.d/x`)."""
+def _confine(path: Path, base: Path, flags: str) -> None:
+    """A config's paths stay in or below the config's directory (see CONFINED)."""
     if not path.is_relative_to(base.resolve()):
         raise ValueError(
             "must be inside the directory of the config file that sets it (a config can come"
-            " from a pull request); use --cache-path or --cache-dir for a place elsewhere"
+            f" from a pull request); use {flags} for a place elsewhere"
         )
 
 

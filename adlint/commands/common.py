@@ -342,18 +342,30 @@ def in_path_order(targets: Iterable[Target]) -> Iterator[Target]:
 
     Directory walks list a folder's files before its subfolders, which is not string order
     (`a/z.md` comes before `a/b/c.md`). Only the two path strings of each target are held,
-    usually just one, as they are mostly the same.
+    usually just one, as they are mostly the same; a target the walk could not read is held
+    whole, for its reason.
     """
-    entries: list[str | tuple[str, str]] = []
+    entries: list[str | tuple[str, str] | Target] = []
     for target in targets:
         path = os.fspath(target.path)
-        entries.append(path if path == target.display else (target.display, path))
-    entries.sort(key=lambda entry: entry if isinstance(entry, str) else entry[0])
+        if target.problem is not None:  # rare (an unreadable folder): kept whole
+            entries.append(target)
+        else:
+            entries.append(path if path == target.display else (target.display, path))
+    entries.sort(key=_display)
     for entry in entries:
-        if isinstance(entry, str):
+        if isinstance(entry, Target):
+            yield entry
+        elif isinstance(entry, str):
             yield Target(Path(entry), entry)
         else:
             yield Target(Path(entry[1]), entry[0])
+
+
+def _display(entry: str | tuple[str, str] | Target) -> str:
+    if isinstance(entry, Target):
+        return entry.display
+    return entry if isinstance(entry, str) else entry[0]
 
 
 def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Target, Policy]]:
@@ -390,16 +402,29 @@ def _target_finder(
     if reads_stdin(args):
         return lambda: _stdin_target(args.stdin_filename)
     warned: set[str] = set()
+    not_followed: set[str] = set()
 
     def empty(path: str) -> None:
         if warn_empty and path not in warned:
             warned.add(path)
             warnings.warn(_nothing_under(path, extensions, exclude), stacklevel=2)
 
+    def skipped(path: str) -> None:
+        if path in not_followed:
+            return
+        not_followed.add(path)
+        warnings.warn(
+            f"{path}: not linted: a symlink to a place outside the directory walked"
+            " (name it or its target as a PATH to lint it)",
+            stacklevel=2,
+        )
+
     unwritten = _not_written(written)
 
     def targets() -> Iterator[Target]:
-        found = discover(args.paths, extensions=extensions, exclude=exclude, on_empty=empty)
+        found = discover(
+            args.paths, extensions=extensions, exclude=exclude, on_empty=empty, on_skip=skipped
+        )
         return (t for t in found if in_shard(t.display, shard) and unwritten(t))
 
     return targets

@@ -60,8 +60,8 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         "--site-root",
         type=Path,
         metavar="DIR",
-        help="where /absolute links resolve on disk (default: the working "
-        "directory; config: links.site_root)",
+        help="where /absolute links resolve on disk, and the folder local links must stay "
+        "in (default: the working directory; config: links.site_root)",
     )
     group.add_argument(
         "--link-timeout",

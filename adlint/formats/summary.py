@@ -7,25 +7,21 @@ clickable URLs (article URLs can be trackers), and escapes everything taken from
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, TextIO
 
 from adlint.formats import RunInfo, Tally, counted
+from adlint.formats.inert import prose
 
 if TYPE_CHECKING:
     from adlint.outcome import Outcome
 
 WORST_FILES = 10
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~!])")
-_WWW = re.compile(r"(www)\.", re.IGNORECASE)
-"""GitHub autolinks `www.host` without a scheme, so file names need this too."""
 
 
 def escape(text: str) -> str:
-    """Make file-derived text inert in GitHub Markdown: no links, HTML or formatting."""
-    text = " ".join(text.split())
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")
-    return _WWW.sub(r"\1&#8203;.", text)
+    """Make file-derived text inert in GitHub Markdown: no links, HTML, formatting, mentions
+    or control characters (see adlint/formats/inert.py)."""
+    return prose(text)
 
 
 class SummaryWriter:

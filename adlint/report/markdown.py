@@ -2,25 +2,23 @@
 
 GitHub renders Markdown with inline HTML, so article text is never pasted raw: paths,
 IDs and URLs go in code spans (never autolinked, `|` escaped for tables), other text has
-every Markdown and HTML metacharacter backslash-escaped. Tables are capped at MAX_ROWS
+every Markdown and HTML metacharacter backslash-escaped and mentions broken (see
+adlint/formats/inert.py). Tables are capped at MAX_ROWS
 rows (GitHub truncates step summaries at 1 MiB); the JSON and HTML forms are complete.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from adlint.formats import counted
+from adlint.formats.inert import code, prose
 
 if TYPE_CHECKING:
     from adlint.report.model import Report
 
 MAX_ROWS = 30
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
-_TICKS = re.compile(r"`+")
-_WWW = re.compile(r"(www)\.", re.IGNORECASE)
 _STATUS = {
     "allowed": "✅ yours",
     "authorised": "✅ authorised",
@@ -30,22 +28,11 @@ _STATUS = {
     "unchecked": "no allowlist",
 }
 
-
-def plain(value: object) -> str:
-    """Text with every Markdown/HTML metacharacter escaped, on one line. GitHub autolinks
-    `https://…` and `www.…` even in plain text; a zero-width space breaks both."""
-    text = _PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
-    return _WWW.sub(r"\1&#8203;.", text.replace("://", ":&#8203;//"))
-
-
-def literal(value: object) -> str:
-    """A code span holding `value` verbatim (pipes escaped: GFM splits cells before spans)."""
-    body = " ".join(str(value).split()).replace("|", "\\|")
-    if not body:
-        return ""
-    fence = "`" * (max((len(t) for t in _TICKS.findall(body)), default=0) + 1)
-    pad = " " if body.startswith("`") or body.endswith("`") else ""
-    return f"{fence}{pad}{body}{pad}{fence}"
+plain = prose
+"""Text with every Markdown/HTML metacharacter escaped, on one line, controls made visible,
+and no autolink, `@mention` or issue reference left for GitHub to make."""
+literal = code
+"""A code span holding `value` verbatim (pipes escaped, controls made visible)."""
 
 
 def _table(

@@ -5,7 +5,9 @@ Everything in an article is attacker-controlled once a pull request can add one:
 name, its front-matter title, its URLs and its link text. The strings below are the ones
 each output's reader treats specially: the GitHub runner (`::`, `%`, `:`, `,`, CR, LF,
 `##[`), terminals (ESC, C1 CSI, bidi overrides), URIs (`%`, `#`, `?`, space), Markdown and
-HTML (`<script>`, `|`, `![`, `-->`, `]]>`, quotes, `javascript:`).
+HTML (`<script>`, `|`, `![`, `-->`, `]]>`, quotes, `javascript:`, entities), and what GitHub
+turns into notifications or links in rendered Markdown (`@name`, `@org/team`, `#123`,
+`GH-42`, `$math$`).
 """
 
 from __future__ import annotations
@@ -66,10 +68,26 @@ TOKENS = (
     "\x9b31m",
     "\x85",
     "\u202e",
+    "\u202a",
     "\u2066",
+    "\u2069",
     "\u2028",
+    "\u2029",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
     "\x00",
+    "\x1c",
     "\x7f",
+    "@octocat",
+    "@org/team",
+    "#123",
+    "GH-42",
+    "owner/repo#7",
+    "user@example.com",
+    "$x^2$",
+    "&#64;",
+    "&lt;b&gt;",
     "😀",
     "x" * 300,
 )
@@ -200,6 +218,8 @@ class Markup(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
         self.prose: list[str] = []
+        self.code: list[str] = []
+        """The text of each code span."""
         self.tables: list[list[int]] = []
         """Per table, the number of cells in each row."""
         self._in_code = 0
@@ -208,6 +228,7 @@ class Markup(HTMLParser):
         self.tags.append(tag)
         if tag == "code":
             self._in_code += 1
+            self.code.append("")
         elif tag == "table":
             self.tables.append([])
         elif tag == "tr":
@@ -220,23 +241,41 @@ class Markup(HTMLParser):
             self._in_code -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._in_code:
+        if self._in_code:
+            self.code[-1] += data
+        else:
             self.prose.append(data)
 
 
 AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|(?:^|[\s*_~(])www\.")
 """What GitHub's autolink extension turns into a link to a web page: a URL scheme, or `www.`
 at a word start (pyromark does not autolink, so the test looks for them in the text)."""
+REFERENCE = re.compile(r"@[A-Za-z0-9]|#[0-9]|\bGH-[0-9]", re.IGNORECASE)
+"""What GitHub turns into a notification or a link to an issue when it meets it in rendered
+text outside code: `@name` and `@org/team`, `#123` (`owner/repo#123` too), `GH-123`. A
+zero-width space after the `@`, `#` or `GH-` breaks each; a backslash does not (GitHub
+finds them in the rendered text, after Markdown has consumed it)."""
 
 
-def assert_inert_markdown(markdown: str, allowed: set[str]) -> None:
-    """Render as GitHub does (GFM tables, inline HTML passed through) and check that hostile
-    text created no element outside `allowed` (no `<img>`, `<a>`, `<script>`), no autolink
-    in prose, and no extra table cell (an unescaped `|` would add one)."""
+def rendered(markdown: str) -> Markup:
+    """Markdown rendered as GitHub does (GFM tables, inline HTML passed through), parsed."""
     options = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
     markup = Markup()
     markup.feed(pyromark.html(markdown, options=options))
+    return markup
+
+
+def assert_inert_markdown(markdown: str, allowed: set[str]) -> None:
+    """Check that hostile text created no element outside `allowed` (no `<img>`, `<a>`,
+    `<script>`), no autolink, mention or issue reference in prose, no extra table cell (an
+    unescaped `|` would add one), and that the Markdown holds no control or format
+    character (ESC, CR, bidi overrides, zero-width characters) but line feeds."""
+    markup = rendered(markdown)
     assert set(markup.tags) <= allowed, markdown
-    assert not AUTOLINK.search("\n".join(markup.prose)), markdown
+    prose = "\n".join(markup.prose)
+    assert not AUTOLINK.search(prose), markdown
+    assert not REFERENCE.search(prose), prose
     for rows in markup.tables:
         assert len(set(rows)) == 1, markdown
+    unprintable = {c for c in markdown if c != "\n" and not c.isprintable()}
+    assert not unprintable, sorted(unprintable)

@@ -7,8 +7,8 @@ Ephemeral ports have five digits, so columns after a URL on the same line are fi
 
 from __future__ import annotations
 
-import errno
 import json
+import os
 import sqlite3
 import sys
 import zlib
@@ -290,22 +290,36 @@ def test_relative_link_with_a_name_too_long_is_broken_and_the_run_goes_on(
 
 
 def test_relative_link_that_cannot_be_checked_is_unreachable(
-    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Stands in for a directory of mode 000, which root (as in CI containers) can still read.
-    real_is_file = Path.is_file
-
-    def is_file(path: Path) -> bool:
-        if path.parent.name == "locked":
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_is_file(path)
-
-    monkeypatch.setattr(Path, "is_file", is_file)
-    (site / "a.md").write_text("[x](locked/b.md)\n")
-    _, findings = lint(capsys, *LINKS, "a.md")
+    locked = site / "locked"
+    locked.mkdir()
+    (locked / "b.md").write_text("B.\n")
+    locked.chmod(0)
+    try:
+        try:
+            os.listdir(locked)
+        except PermissionError:
+            pass
+        else:
+            pytest.skip("this user reads a chmod 000 folder (root)")
+        (site / "a.md").write_text("[x](locked/b.md)\n")
+        _, findings = lint(capsys, *LINKS, "a.md")
+    finally:
+        locked.chmod(0o755)
     assert where(findings) == [("link-unreachable", "a.md", 1, 5)]
     reason = "cannot check the file (Permission denied): locked/b.md"
     assert findings[0]["data"]["reason"] == reason
+
+
+def test_relative_link_into_a_symlink_loop_is_broken(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "loop.md").symlink_to("loop.md")
+    (site / "a.md").write_text("[x](loop.md)\n")
+    _, findings = lint(capsys, *LINKS, "a.md")
+    assert where(findings) == [("broken-link", "a.md", 1, 5)]
+    assert findings[0]["data"]["reason"] == "symlink loop: loop.md"
 
 
 def test_relative_link_resolves_from_the_article_directory(

@@ -1,0 +1,150 @@
+"""Directory walks stay inside the directory walked, and lose nothing they cannot read.
+
+Articles come from pull requests: a symlink in one must not make the CI runner's own files
+(`~/.ssh/id_rsa`, `/`) into articles, and a folder the walk cannot list must come out as a
+finding, not vanish. Every test builds real files, symlinks and permissions in tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from adlint.cli import main
+from adlint.discover import discover
+
+AFFILIATE = "[deal](https://www.amazon.com/dp/B000000001?tag=pub-20)\n"
+SECRET = "[key](https://www.amazon.com/dp/B0SECRET01?tag=secret-20)\n"
+
+
+@pytest.fixture
+def layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`site/` (the directory walked, holding `post.md`) beside `outside/secret.md`; the
+    working directory is tmp_path, so findings name `site/...`."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "post.md").write_text(AFFILIATE)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.md").write_text(SECRET)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check_json(*paths: str) -> tuple[int, dict]:
+    code = main(["check", *paths, "--format", "json", "-o", "out.json", "-j1", "--no-config"])
+    return code, json.loads(Path("out.json").read_text(encoding="utf-8"))
+
+
+def paths_of(report: dict, rule: str) -> list[str]:
+    return sorted(f["path"] for f in report["findings"] if f["rule"] == rule)
+
+
+def test_walk_does_not_follow_a_file_symlink_out_of_the_walked_directory(layout, capsys):
+    (layout / "site" / "key.md").symlink_to(layout / "outside" / "secret.md")
+    code, report = check_json("site")
+    assert paths_of(report, "affiliate-link") == ["site/post.md"]
+    assert "secret-20" not in json.dumps(report)
+    assert code == 1  # post.md's own findings
+    err = capsys.readouterr().err
+    assert "adlint: warning: site/key.md: not linted: a symlink" in err
+
+
+def test_walk_does_not_enter_a_directory_symlink_out_of_the_walked_directory(layout, capsys):
+    (layout / "site" / "docs").symlink_to(layout / "outside", target_is_directory=True)
+    (layout / "site" / "up").symlink_to(layout, target_is_directory=True)  # `/` in small
+    _, report = check_json("site")
+    assert paths_of(report, "affiliate-link") == ["site/post.md"]
+    err = capsys.readouterr().err
+    assert "site/docs: not linted" in err and "site/up: not linted" in err
+
+
+def test_walk_does_not_follow_a_chain_that_ends_outside(layout):
+    (layout / "site" / "last.md").symlink_to(layout / "outside" / "secret.md")
+    (layout / "site" / "first.md").symlink_to("last.md")
+    skipped: list[str] = []
+    found = [t.display for t in discover(["site"], on_skip=skipped.append)]
+    assert found == ["site/post.md"]
+    assert sorted(skipped) == ["site/first.md", "site/last.md"]
+
+
+def test_symlinks_inside_the_walked_directory_are_followed(layout):
+    (layout / "site" / "real").mkdir()
+    (layout / "site" / "real" / "a.md").write_text(AFFILIATE)
+    (layout / "site" / "alias.md").symlink_to("real/a.md")
+    (layout / "site" / "mirror").symlink_to("real", target_is_directory=True)
+    found = [t.display for t in discover(["site"], exclude=["site/real"])]
+    assert found == ["site/alias.md", "site/post.md", "site/mirror/a.md"]  # real/ excluded
+
+
+def test_a_symlink_named_on_the_command_line_is_read_as_asked(layout):
+    (layout / "site" / "key.md").symlink_to(layout / "outside" / "secret.md")
+    (layout / "linked").symlink_to(layout / "outside", target_is_directory=True)
+    _, report = check_json("site/key.md", "linked")
+    assert paths_of(report, "affiliate-link") == ["linked/secret.md", "site/key.md"]
+
+
+def test_a_gitignore_symlinked_out_of_the_walk_is_not_read(layout):
+    (layout / "outside" / "ignore-all").write_text("*.md\n")
+    (layout / "site" / ".gitignore").symlink_to(layout / "outside" / "ignore-all")
+    assert [t.display for t in discover(["site"])] == ["site/post.md"]
+
+
+def test_an_entry_whose_type_cannot_be_read_is_a_parse_error(layout):
+    """A symlink loop cannot be told from a folder of articles: reported, not dropped."""
+    (layout / "site" / "loop").symlink_to("loop")
+    code, report = check_json("site")
+    [error] = [f for f in report["findings"] if f["rule"] == "parse-error"]
+    assert error["path"] == "site/loop"
+    assert "Too many levels of symbolic links" in error["message"]
+    assert code == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "parsable", "sarif", "github"])
+def test_an_unreadable_entry_reaches_every_output_format(layout, fmt):
+    (layout / "site" / "post.md").unlink()
+    (layout / "site" / "loop").symlink_to("loop")
+    code = main(["check", "site", "--format", fmt, "-o", "out.txt", "-j1", "--no-config"])
+    out = Path("out.txt").read_text(encoding="utf-8")
+    assert code == 1
+    assert "site/loop" in out and "Too many levels of symbolic links" in out
+
+
+def lock(folder: Path) -> None:
+    """chmod 000, or skip the test where that does not deny (root, CAP_DAC_OVERRIDE)."""
+    folder.chmod(0)
+    try:
+        os.listdir(folder)
+    except PermissionError:
+        return
+    folder.chmod(0o755)
+    pytest.skip("this user reads a chmod 000 folder (root)")
+
+
+def test_a_directory_that_cannot_be_listed_is_a_parse_error(layout):
+    private = layout / "site" / "private"
+    private.mkdir()
+    (private / "hidden.md").write_text(AFFILIATE)
+    lock(private)
+    try:
+        code, report = check_json("site")
+    finally:
+        private.chmod(0o755)
+    errors = {f["path"]: f["message"] for f in report["findings"] if f["rule"] == "parse-error"}
+    assert list(errors) == ["site/private"]
+    assert "cannot read this directory (Permission denied)" in errors["site/private"]
+    assert paths_of(report, "affiliate-link") == ["site/post.md"]
+    assert code == 1
+
+
+def test_an_unreadable_directory_named_as_a_path_is_a_parse_error(layout):
+    private = layout / "private"
+    private.mkdir()
+    lock(private)
+    try:
+        code, report = check_json("private")
+    finally:
+        private.chmod(0o755)
+    assert paths_of(report, "parse-error") == ["private"]
+    assert code == 1

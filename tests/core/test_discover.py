@@ -8,13 +8,13 @@ finding, not vanish. Every test builds real files, symlinks and permissions in t
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
 from adlint.discover import discover
+from tests.locking import locked
 
 AFFILIATE = "[deal](https://www.amazon.com/dp/B000000001?tag=pub-20)\n"
 SECRET = "[key](https://www.amazon.com/dp/B0SECRET01?tag=secret-20)\n"
@@ -111,26 +111,12 @@ def test_an_unreadable_entry_reaches_every_output_format(layout, fmt):
     assert "site/loop" in out and "Too many levels of symbolic links" in out
 
 
-def lock(folder: Path) -> None:
-    """chmod 000, or skip the test where that does not deny (root, CAP_DAC_OVERRIDE)."""
-    folder.chmod(0)
-    try:
-        os.listdir(folder)
-    except PermissionError:
-        return
-    folder.chmod(0o755)
-    pytest.skip("this user reads a chmod 000 folder (root)")
-
-
 def test_a_directory_that_cannot_be_listed_is_a_parse_error(layout):
     private = layout / "site" / "private"
     private.mkdir()
     (private / "hidden.md").write_text(AFFILIATE)
-    lock(private)
-    try:
+    with locked(private):
         code, report = check_json("site")
-    finally:
-        private.chmod(0o755)
     errors = {f["path"]: f["message"] for f in report["findings"] if f["rule"] == "parse-error"}
     assert list(errors) == ["site/private"]
     assert "cannot read this directory (Permission denied)" in errors["site/private"]
@@ -141,10 +127,7 @@ def test_a_directory_that_cannot_be_listed_is_a_parse_error(layout):
 def test_an_unreadable_directory_named_as_a_path_is_a_parse_error(layout):
     private = layout / "private"
     private.mkdir()
-    lock(private)
-    try:
+    with locked(private):
         code, report = check_json("private")
-    finally:
-        private.chmod(0o755)
     assert paths_of(report, "parse-error") == ["private"]
     assert code == 1

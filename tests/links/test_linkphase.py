@@ -8,7 +8,6 @@ Ephemeral ports have five digits, so columns after a URL on the same line are fi
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 import zlib
@@ -18,6 +17,7 @@ import pytest
 
 from adlint.cli import main
 from adlint.resultcache import FILE_NAME
+from tests.locking import locked
 
 from .conftest import Exchange, LocalServer, redirect, status
 
@@ -292,21 +292,12 @@ def test_relative_link_with_a_name_too_long_is_broken_and_the_run_goes_on(
 def test_relative_link_that_cannot_be_checked_is_unreachable(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    locked = site / "locked"
-    locked.mkdir()
-    (locked / "b.md").write_text("B.\n")
-    locked.chmod(0)
-    try:
-        try:
-            os.listdir(locked)
-        except PermissionError:
-            pass
-        else:
-            pytest.skip("this user reads a chmod 000 folder (root)")
+    folder = site / "locked"
+    folder.mkdir()
+    (folder / "b.md").write_text("B.\n")
+    with locked(folder):
         (site / "a.md").write_text("[x](locked/b.md)\n")
         _, findings = lint(capsys, *LINKS, "a.md")
-    finally:
-        locked.chmod(0o755)
     assert where(findings) == [("link-unreachable", "a.md", 1, 5)]
     reason = "cannot check the file (Permission denied): locked/b.md"
     assert findings[0]["data"]["reason"] == reason

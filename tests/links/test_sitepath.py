@@ -9,12 +9,12 @@ wrote the article.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
+from tests.locking import locked
 
 RULES = ["--select", "broken-link,link-unreachable"]
 CHECK = ["--check-links", "--no-cache", "--no-progress", "-j", "1", "--format", "json"]
@@ -121,19 +121,9 @@ def test_article_outside_the_working_directory_links_within_its_own_folder(site,
 
 def test_a_link_out_of_the_site_is_not_looked_for_even_where_it_would_fail(site, capsys):
     """A folder outside that cannot be read would make a look-up `unreachable`."""
-    locked = site.parent / "outside"
-    locked.chmod(0)
-    try:
-        try:
-            os.listdir(locked)
-        except PermissionError:
-            pass
-        else:
-            pytest.skip("this user reads a chmod 000 folder (root)")
+    with locked(site.parent / "outside"):
         (site / "a.md").write_text("[a](../outside/key.md)\n")
         reasons = lint(capsys, "a.md")
-    finally:
-        locked.chmod(0o755)
     assert reasons == {"../outside/key.md": OUTSIDE.format(root=".")}
 
 

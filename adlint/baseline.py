@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adlint import __version__
-from adlint.errors import PolicyError
+from adlint.errors import PolicyError, read_named_file
 from adlint.fingerprint import fingerprints
 from adlint.formats.json import defuse_legacy_commands
 
@@ -45,14 +45,9 @@ def render_baseline(findings: Sequence[Finding]) -> str:
 
 def read_baseline(path: Path) -> frozenset[str]:
     """The fingerprints a baseline file accepts; a bad file is a usage error."""
+    data = read_named_file(path, "a baseline file")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError("baseline file not found", path=str(path)) from None
-    except IsADirectoryError:
-        raise PolicyError("is a directory, not a baseline file", path=str(path)) from None
-    except OSError as error:
-        raise PolicyError(f"cannot read baseline: {error.strerror}", path=str(path)) from None
+        document = json.loads(data.decode("utf-8"))
     except ValueError as error:
         raise PolicyError(_not_a_baseline(f"not JSON: {error}"), path=str(path)) from None
     other = _other_report(document)

@@ -70,6 +70,20 @@ def require_flag_file(path: PurePath, flag: str) -> None:
     raise flag_error(flag, f"no such file: {path}")
 
 
+def read_named_file(path: Path, what: str) -> bytes:
+    """The bytes of a file the user named for a command to read (a baseline, a shard's
+    report), or a PolicyError on that path saying why not, worded alike for every such file."""
+    if path.is_dir():
+        raise PolicyError(f"is a directory, not {what}", path=str(path))
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError("no such file", path=str(path)) from None
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        raise PolicyError(f"cannot read: {reason}", path=str(path)) from None
+
+
 class ParseError(Exception):
     """A file could not be read or decoded; the engine turns it into a `parse-error` finding."""
 

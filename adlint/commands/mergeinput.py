@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from adlint.errors import PolicyError
+from adlint.errors import PolicyError, read_named_file
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -75,16 +75,7 @@ def load_report(path: Path) -> Report:
 
 
 def _read(path: Path) -> str:
-    if path.is_dir():
-        raise PolicyError("is a directory, not a report", path=str(path))
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyError("no such file", path=str(path)) from None
-    except PermissionError:
-        raise PolicyError("cannot read: permission denied", path=str(path)) from None
-    except OSError as error:
-        raise PolicyError(f"cannot read: {error.strerror or error}", path=str(path)) from None
+    data = read_named_file(path, "a report")
     if not data.strip():
         raise PolicyError(
             "is empty, not a report (did the shard's run fail before writing?)", path=str(path)

@@ -36,7 +36,7 @@ def test_check_fix_fixes_when_every_flag_is_good(site: Path, capsys):
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--baseline", "does-not-exist.json"], "does-not-exist.json: baseline file not found"),
+        (["--baseline", "does-not-exist.json"], "does-not-exist.json: no such file"),
         (["-o", "existing_dir"], "argument --output: existing_dir is a directory, not a file"),
         (["--also", "json:existing_dir"], "argument --also: existing_dir is a directory"),
         (["--output-sarif", "existing_dir"], "argument --output-sarif: existing_dir is a dir"),

@@ -61,7 +61,7 @@ def test_a_new_finding_fails_and_is_the_only_active_one(site: Path, capsys):
 
 def test_a_missing_baseline_file_is_a_usage_error(site: Path, capsys):
     assert main(["check", "post.md", "--baseline", "nope.json"]) == 2
-    assert "baseline file not found" in capsys.readouterr().err
+    assert "nope.json: no such file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

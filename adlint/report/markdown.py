@@ -124,7 +124,7 @@ def _density(report: Report) -> str:
         + (["suppressed"] if d.suppressed else [""])
         for d in report.density_over
     ]
-    return head + "\n" + _table(["file", "units", "words", "why", ""], rows, (1, 2))
+    return head + "\n" + _table(["file", "units", "words", "why", "status"], rows, (1, 2))
 
 
 def _disclosure(report: Report) -> str:
@@ -136,7 +136,7 @@ def _disclosure(report: Report) -> str:
         + (["suppressed"] if g.suppressed else [""])
         for g in report.disclosure
     ]
-    headers = ["file", "line", "network", "undisclosed", ""]
+    headers = ["file", "line", "network", "undisclosed", "status"]
     return (
         head
         + "Affiliate links with no disclosure before the first:\n\n"

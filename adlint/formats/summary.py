@@ -18,12 +18,6 @@ if TYPE_CHECKING:
 WORST_FILES = 10
 
 
-def escape(text: str) -> str:
-    """Make file-derived text inert in GitHub Markdown: no links, HTML, formatting, mentions
-    or control characters (see adlint/formats/inert.py)."""
-    return prose(text)
-
-
 class SummaryWriter:
     """Counts only, written at the end: memory does not grow with the run."""
 
@@ -56,12 +50,12 @@ def render(tally: Tally) -> str:
     if by_rule:
         lines += ["| rule | severity | findings |", "|---|---|---:|"]
         for (rule, severity), count in sorted(by_rule.items(), key=lambda i: (-i[1], i[0])):
-            lines.append(f"| {escape(rule)} | {severity} | {count} |")
+            lines.append(f"| {prose(rule)} | {severity} | {count} |")
         lines.append("")
     worst = tally.worst()
     if worst:
         lines += ["**Worst files**", "", "| file | errors and warnings |", "|---|---:|"]
         for path, count in worst:
-            lines.append(f"| {escape(path)} | {count} |")
+            lines.append(f"| {prose(path)} | {count} |")
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ article, and `.*.*.*=.*X` polynomial time that is just as fatal on an 8 KB URL. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -146,7 +147,10 @@ def compile_pattern(pattern: str, flags: int = 0) -> SafePattern:
     """Compile `pattern`, raising re.error for bad syntax and UnsafePattern for risky ones."""
     if len(pattern) > MAX_PATTERN:
         raise UnsafePattern(f"pattern is longer than {MAX_PATTERN} characters")
-    parsed = sre_parse.parse(pattern, flags)  # the `re` syntax check: raises re.error
+    try:
+        parsed = sre_parse.parse(pattern, flags)  # the `re` syntax check: raises re.error
+    except OverflowError as error:  # `a{99999999999}`: re raises this, not re.error
+        raise re.error(str(error), pattern) from None
     _check(parsed)
     return SafePattern(pattern, flags, parsed)
 

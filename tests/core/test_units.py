@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -293,3 +294,9 @@ def test_density_counts_a_unit_nested_in_another_unit_once():
         messages
     )
     assert not any("6 ad units" in m or "4 ad units" in m for m in messages), messages
+
+
+def test_a_repeat_count_too_large_is_a_syntax_error():
+    # re raises OverflowError, not re.error, for it: callers report re.error at file:line
+    with pytest.raises(re.error):
+        compile_pattern("a{99999999999}")

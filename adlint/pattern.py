@@ -14,6 +14,7 @@ article, and `.*.*.*=.*X` polynomial time that is just as fatal on an 8 KB URL. 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -148,11 +149,31 @@ def compile_pattern(pattern: str, flags: int = 0) -> SafePattern:
     if len(pattern) > MAX_PATTERN:
         raise UnsafePattern(f"pattern is longer than {MAX_PATTERN} characters")
     try:
-        parsed = sre_parse.parse(pattern, flags)  # the `re` syntax check: raises re.error
+        with warnings.catch_warnings():  # "Possible nested set": judged below, not printed
+            warnings.simplefilter("ignore", FutureWarning)
+            parsed = sre_parse.parse(pattern, flags)  # the `re` syntax check: raises re.error
     except OverflowError as error:  # `a{99999999999}`: re raises this, not re.error
         raise re.error(str(error), pattern) from None
     _check(parsed)
+    if any(marker in pattern for marker in _ENGINES_DIFFER):
+        _check_with_regex(pattern, flags)
     return SafePattern(pattern, flags, parsed)
+
+
+_ENGINES_DIFFER = ("[[", "[:")
+"""Where `re` and `regex` read a pattern differently: a set inside a set, POSIX classes
+(`[[:foo:]]` is a set of characters to `re`, an unknown property to `regex`)."""
+
+
+def _check_with_regex(pattern: str, flags: int) -> None:
+    """Compile with the engine that runs the pattern, so a pattern only `re` accepts fails at
+    load time, at its file:line, instead of on every file."""
+    import regex
+
+    try:
+        regex.compile(pattern, flags | regex.VERSION0)
+    except regex.error as error:
+        raise re.error(str(error), pattern) from None
 
 
 def search_any(patterns: Iterable[SafePattern], text: str) -> bool:

@@ -51,6 +51,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
 from adlint.finding import Hit
+from adlint.formats import counted
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 
 if TYPE_CHECKING:
@@ -118,7 +119,8 @@ class Density:
         if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
             allowed = int(self.max_per_1000_words * words / 1000)
             detail = (
-                f"{len(units)} ad units in {words} words ({base['per_1000_words']} per "
+                f"{counted(len(units), 'ad unit')} in {counted(words, 'word')} "
+                f"({base['per_1000_words']} per "
                 f"1,000 words; limit {self.max_per_1000_words:g}{left_out})"
             )
             yield self._hit(
@@ -184,7 +186,7 @@ class Density:
     def _stack_hit(self, stack: list[Element], base: dict) -> Iterator[Hit]:
         assert self.max_stacked is not None
         if len(stack) > self.max_stacked:
-            detail = f"{len(stack)} ad units stacked with no content between them"
+            detail = f"{counted(len(stack), 'ad unit')} stacked with no content between them"
             yield self._hit(
                 stack[self.max_stacked],
                 {**base, "stacked": len(stack)},

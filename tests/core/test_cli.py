@@ -298,12 +298,18 @@ def test_shard_without_files_does_not_warn(site: Path, capsys):
         (["-j", "0"], "argument -j/--jobs: must be 1 or more, not 0"),
         (["-j", "-3"], "argument -j/--jobs: must be 1 or more, not -3"),
         (["--jobs", "two"], "argument -j/--jobs: not a whole number: 'two'"),
-        (["--link-timeout", "-5"], "argument --link-timeout: must be more than 0 seconds, not -5"),
+        (
+            ["--link-timeout", "-5"],
+            "argument --link-timeout: must be a finite number more than 0, not -5",
+        ),
         (
             ["--link-timeout", "nan"],
-            "argument --link-timeout: must be more than 0 seconds, not nan",
+            "argument --link-timeout: must be a finite number more than 0, not nan",
         ),
-        (["--url-timeout", "0"], "argument --url-timeout: must be more than 0 seconds, not 0"),
+        (
+            ["--url-timeout", "0"],
+            "argument --url-timeout: must be a finite number more than 0, not 0",
+        ),
         (["--url-timeout", "1m"], "argument --url-timeout: not a number of seconds: '1m'"),
         (["--link-concurrency", "0"], "argument --link-concurrency: must be 1 or more, not 0"),
         (["--link-per-host", "0"], "argument --link-per-host: must be 1 or more, not 0"),

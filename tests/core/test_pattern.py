@@ -74,3 +74,32 @@ def test_disabled_pattern_is_not_refused_so_callers_still_see_it_raise():
     assert not pattern.refuses("/x/")
     with pytest.raises(PatternTimeout):
         pattern.match("/x/")
+
+
+@pytest.mark.parametrize("pattern", ["[[:foo:]]", "x[[:nope:]]y", "[[:alpha:]"])
+def test_a_pattern_only_re_accepts_is_refused_when_loaded(pattern: str):
+    """`re` reads `[[:foo:]]` as a set of characters (with a FutureWarning); `regex`, which
+    runs every pattern, as an unknown POSIX class: it failed on every file, as an internal
+    error, instead of once at its file:line."""
+    with pytest.raises(re.error):
+        compile_pattern(pattern)
+
+
+def test_a_nested_set_both_engines_accept_loads_without_a_warning(recwarn):
+    compile_pattern("[[:alpha:]]+")
+    assert not [w for w in recwarn if issubclass(w.category, FutureWarning)]
+
+
+def test_a_policy_pattern_only_re_accepts_is_a_usage_error_at_its_line(tmp_path, capsys):
+    from adlint.cli import main
+
+    (tmp_path / "a.md").write_text("[x](https://example.com/)\n")
+    (tmp_path / "policy.yaml").write_text(
+        "rules:\n  r1:\n    kind: match\n    severity: warning\n    message: m\n"
+        "    select: {url: '[[:foo:]]'}\n"
+    )
+    code = main(["check", str(tmp_path / "a.md"), "--policy", str(tmp_path / "policy.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert 'policy.yaml:6: rule "r1": key "select.url": invalid regular expression' in err
+    assert "Traceback" not in err

@@ -170,3 +170,56 @@ def test_related_post_widget_classes_are_navigation() -> None:
         rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
         # 2 units in 310 words is 6.5 per 1,000; with the 41 widget words, 5.7
         assert [f.data["words"] for f in rates] == [310], widget
+
+
+def article_page(header: str, *, in_article: bool) -> str:
+    """A page whose site header holds 20 words, and whose article, 300 words of prose
+    between two units, is introduced by `header` (inside the article or before it)."""
+    body = f"<p>{paragraph(150, 'a')}</p>\n{UNIT}\n<p>{paragraph(150, 'b')}</p>\n{UNIT}\n"
+    article = f"<article>\n{header}\n{body}</article>" if in_article else f"{header}\n{body}"
+    return (
+        "<!doctype html><body>\n"
+        f"<header><p>{paragraph(20, 's')}</p></header>\n"
+        f"<main>\n{article}\n</main>\n</body>\n"
+    )
+
+
+def test_an_articles_own_header_is_main_content() -> None:
+    """ARIA's banner is the page's header, not an article's: its title and byline are main
+    content, and a unit in it is a unit in the main content. The site header stays out."""
+    header = f"<header><h1>{paragraph(8, 'h')}</h1>{UNIT}</header>"
+    text = article_page(header, in_article=True)
+    findings = density_findings(text, density_rule(), path="a.html")
+    rate = next(f for f in findings if f.data["measure"] == "per_1000_words")
+    # 3 units in 308 words (9.7 per 1,000); the site header's 20 words are left out
+    assert (rate.data["units"], rate.data["words"]) == (3, 308)
+    assert rate.data["navigation_words"] == 20
+    # int(6 * 308 / 1000) = 1 unit fits: the finding is on the second, the article's first
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (rate.line, rate.column) == (text.count("\n", 0, second) + 1, 1)
+
+
+def test_a_header_directly_in_main_is_main_content() -> None:
+    header = f"<header><h1>{paragraph(8, 'h')}</h1>{UNIT}</header>"
+    findings = density_findings(article_page(header, in_article=False), density_rule(), "a.html")
+    rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(3, 308, 20)]
+
+
+@pytest.mark.parametrize("tag", ["footer", "aside"])
+def test_an_articles_footer_and_callouts_are_main_content(tag: str) -> None:
+    """An <aside> inside an <article> is a callout of it; its <footer> is its own."""
+    part = f"<{tag}><p>{paragraph(8, 'h')}</p>{UNIT}</{tag}>"
+    findings = density_findings(article_page(part, in_article=True), density_rule(), "a.html")
+    rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(3, 308, 20)]
+
+
+def test_a_sidebar_beside_the_article_in_main_stays_out() -> None:
+    """An <aside> in <main> but outside the <article> is a sidebar: its words and units are
+    not main content (2 units in 300 words: 6.7 per 1,000)."""
+    sidebar = f"<aside><p>{paragraph(100, 's')}</p>{UNIT}</aside>"
+    text = article_page("", in_article=True).replace("</article>", f"</article>\n{sidebar}")
+    findings = density_findings(text, density_rule(), path="a.html")
+    rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(2, 300, 120)]

@@ -51,6 +51,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
 from adlint.finding import Hit
+from adlint.formats import counted
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 
 if TYPE_CHECKING:
@@ -109,16 +110,16 @@ class Density:
             "per_1000_words": round(rate, 1) if words else "∞",
             "share": round(share * 100),
         }
-        left_out = (
-            f"; {content.navigation_words} words of navigation and link lists not counted"
-            if content.navigation_words
-            else ""
-        )
+        left_out = ""
+        if content.navigation_words:
+            left_out = f"; {counted(content.navigation_words, 'word')} of navigation and link lists"
+            left_out += " not counted"
         measured = words >= self.min_words
         if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
             allowed = int(self.max_per_1000_words * words / 1000)
             detail = (
-                f"{len(units)} ad units in {words} words ({base['per_1000_words']} per "
+                f"{counted(len(units), 'ad unit')} in {counted(words, 'word')} "
+                f"({base['per_1000_words']} per "
                 f"1,000 words; limit {self.max_per_1000_words:g}{left_out})"
             )
             yield self._hit(

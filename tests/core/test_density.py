@@ -223,3 +223,15 @@ def test_a_sidebar_beside_the_article_in_main_stays_out() -> None:
     findings = density_findings(text, density_rule(), path="a.html")
     rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
     assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(2, 300, 120)]
+
+
+def test_the_detail_counts_in_english() -> None:
+    """One unit, one word left out: `1 ad unit`, `1 word`, not `1 ad units`, `1 words`."""
+    paragraphs = "".join(f"<p>{paragraph(20, f'p{n}')}</p>\n" for n in range(8))
+    text = f"<!doctype html><body><nav>Home</nav>\n{paragraphs}{UNIT}\n</body>\n"
+    findings = density_findings(text, density_rule(), path="a.html")
+    # 6.25 per 1,000 words; 1 of 9 blocks
+    assert [f.data["measure"] for f in findings] == ["per_1000_words"]
+    detail = findings[0].data["detail"]
+    assert detail.startswith("1 ad unit in 160 words (")
+    assert detail.endswith("; 1 word of navigation and link lists not counted)")

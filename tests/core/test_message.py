@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
+from adlint.kinds import kinds
 from adlint.policy import builtin_dir
 from tests.core.fresh import ROOT, run_adlint
 
@@ -241,3 +243,15 @@ def test_every_shipped_policy_and_documented_example_loads(site, capsys):
         code = main(["rules", "--no-config", "--policy", f"readme{index}.yaml"])
         assert code == 0, (example, capsys.readouterr().err)
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("name", sorted(kinds()))
+def test_every_field_a_kind_yields_is_documented(name: str) -> None:
+    """`adlint rules --kinds` prints each kind's module docstring, whose "Message fields"
+    section is what users write messages from: a field the kind yields but does not list
+    (the parse kind's `path`, used by its own example) is one nobody knows to use."""
+    kind = kinds()[name]
+    doc = sys.modules[kind.__module__].__doc__ or ""
+    section = doc.split("Message fields:", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"[a-z_0-9]+", section))
+    assert set(kind.fields) <= listed, sorted(set(kind.fields) - listed)

@@ -349,8 +349,10 @@ def rule_hint(rule_id: str, known: Iterable[str]) -> str:
     return f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
 
 
-REPLACED = ("select", "fix")
-"""Rule keys an override replaces whole: merging two selectors or two fixes makes no sense."""
+REPLACED = ("select", "navigation", "fix")
+"""Rule keys an override replaces whole: merging two selectors or two fixes makes no sense
+(every option that holds a selector, as density's `navigation`: merged, a user's
+`navigation: {class: toc}` was ANDed with the default's `any` and matched nothing)."""
 
 
 def _deep_merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,13 +8,17 @@ positions from the text they build.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
+from adlint.cli import main
 from adlint.engine import lint_document
+from adlint.kinds import kinds
 from adlint.parse import parse_text
-from adlint.policy import Rule, load_default_policy
+from adlint.policy import REPLACED, Rule, load_default_policy
+from adlint.rulebuild import kind_options
 
 POLICY = load_default_policy()
 UNIT = '<ins class="adsbygoogle" data-ad-client="ca-pub-1234567890123456"></ins>'
@@ -235,3 +239,33 @@ def test_the_detail_counts_in_english() -> None:
     detail = findings[0].data["detail"]
     assert detail.startswith("1 ad unit in 160 words (")
     assert detail.endswith("; 1 word of navigation and link lists not counted)")
+
+
+def test_a_config_navigation_replaces_the_default_whole(tmp_path, monkeypatch) -> None:
+    """`navigation` is a selector: a config's replaces the inherited one, as `select` does.
+    Merged key by key, `{class: toc}` was ANDed with the default's `any` and matched only
+    a nav, header, footer or widget that also had class toc: never this <div>."""
+    toc = '<div class="toc">' + "".join(f"<p>{paragraph(30, f't{n}')}</p>" for n in range(5))
+    paragraphs = "".join(f"<p>{paragraph(50, f'p{n}')}</p>\n" for n in range(4))
+    text = f"<!doctype html><body>\n{toc}</div>\n{paragraphs}{UNIT}\n<p>x y</p>\n{UNIT}\n</body>\n"
+    (tmp_path / "a.html").write_text(text)
+    (tmp_path / ".adlint.yaml").write_text("rules:\n  ad-density:\n    navigation: {class: toc}\n")
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--no-cache", "--select", "ad-density", "--format", "json", "-o", "o.json"]
+    assert main([*argv, "a.html"]) == 0  # a warning: fails only at --fail-on warning
+    findings = json.loads((tmp_path / "o.json").read_text())["findings"]
+    # 2 units in 202 words (9.9 per 1,000); the 150 toc words are left out
+    assert [(f["data"]["words"], f["data"]["navigation_words"]) for f in findings] == [(202, 150)]
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (findings[0]["line"], findings[0]["column"]) == (text.count("\n", 0, second) + 1, 1)
+
+
+def test_every_selector_option_is_replaced_whole() -> None:
+    selector_options = {
+        name
+        for kind in kinds().values()
+        for name, option in kind_options(kind).items()
+        if str(option.type).startswith("Selector")
+    }
+    assert selector_options == {"select", "navigation"}
+    assert selector_options <= set(REPLACED)

@@ -209,6 +209,10 @@ def _configure(
             ):
                 raise fail(f'kind "{kind.name}" needs option "{name}"')
             continue
+        if definition[name] is None and option.default is None:
+            # `null` unsets an optional option a rule inherited: the only way to skip one of
+            # the default ad-density's measures, or its `navigation`, from a config.
+            continue
         converter = CONVERTERS[str(option.type)]
         try:
             values[name] = converter(definition[name], name)

@@ -269,3 +269,23 @@ def test_every_selector_option_is_replaced_whole() -> None:
     }
     assert selector_options == {"select", "navigation"}
     assert selector_options <= set(REPLACED)
+
+
+def test_null_unsets_an_inherited_option(tmp_path, monkeypatch, capsys) -> None:
+    """README: omit a measure to skip it. An inherited rule's options cannot be omitted, so
+    `null` unsets one whose default is none; an option with a default stays required."""
+    text = article_with_list()
+    (tmp_path / "a.md").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--no-cache", "--select", "ad-density", "--format", "json", "-o", "o.json"]
+    config = tmp_path / ".adlint.yaml"
+    config.write_text("rules:\n  ad-density:\n    navigation_link_share: null\n")
+    assert main([*argv, "a.md"]) == 0
+    findings = json.loads((tmp_path / "o.json").read_text())["findings"]
+    assert findings == []  # the 200 list words count again: 2 units in 500 words
+    config.write_text("rules:\n  ad-density:\n    max_per_1000_words: null\n")
+    assert main([*argv, "--fail-on", "info", "a.md"]) == 0  # the only measure it failed
+    config.write_text("rules:\n  ad-density:\n    min_words: null\n")
+    assert main([*argv, "a.md"]) == 2
+    err = capsys.readouterr().err
+    assert '.adlint.yaml:3: rule "ad-density": key "min_words": must be an integer' in err

@@ -101,6 +101,7 @@ class _Origin:
     path: str
     line: int
     key_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Per key, the file and line that last set it; in the order they were last set."""
 
 
 @dataclass
@@ -321,6 +322,9 @@ def merge_rule(
         current, origin = {}, _Origin(display, line)
     merged = _deep_merge(current, definition)
     for key in definition:
+        # re-inserted, so the keys stand in the order they were last set: which of a rule's
+        # message and select a later file changed decides which an error blames
+        origin.key_lines.pop(str(key), None)
         origin.key_lines[str(key)] = (display, definition.line_of(key))
     origin.path, origin.line = display, line
     if "ads_txt" in definition and isinstance(definition["ads_txt"], str):

@@ -101,6 +101,7 @@ class _Origin:
     path: str
     line: int
     key_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Per key, the file and line that last set it; in the order they were last set."""
 
 
 @dataclass
@@ -321,6 +322,9 @@ def merge_rule(
         current, origin = {}, _Origin(display, line)
     merged = _deep_merge(current, definition)
     for key in definition:
+        # re-inserted, so the keys stand in the order they were last set: which of a rule's
+        # message and select a later file changed decides which an error blames
+        origin.key_lines.pop(str(key), None)
         origin.key_lines[str(key)] = (display, definition.line_of(key))
     origin.path, origin.line = display, line
     if "ads_txt" in definition and isinstance(definition["ads_txt"], str):
@@ -349,8 +353,10 @@ def rule_hint(rule_id: str, known: Iterable[str]) -> str:
     return f'did you mean "{close[0]}"?' if close else "`adlint rules` lists the rules"
 
 
-REPLACED = ("select", "fix")
-"""Rule keys an override replaces whole: merging two selectors or two fixes makes no sense."""
+REPLACED = ("select", "navigation", "fix")
+"""Rule keys an override replaces whole: merging two selectors or two fixes makes no sense
+(every option that holds a selector, as density's `navigation`: merged, a user's
+`navigation: {class: toc}` was ANDed with the default's `any` and matched nothing)."""
 
 
 def _deep_merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -184,12 +184,17 @@ def build_rule(rule_id: str, definition: Mapping[str, Any], origin: _Origin) -> 
 
 def _message(rule_id: str, template: Any, kind: Any, origin: _Origin) -> str:
     """The vetted template; an unknown field names where the selector came from when an
-    override or another file set it (replacing a selector can drop a field the message uses)."""
+    override or a later file set it (replacing a selector can drop a field the message
+    uses). When the message was set after the selector, the message is what changed."""
     from adlint.policy import key_origin
 
     where = key_origin(origin, "message")
     select_where = key_origin(origin, "select") if "select" in origin.key_lines else None
-    if select_where is not None and select_where[0] == where[0]:
+    keys = list(origin.key_lines)
+    if select_where is not None and (
+        select_where[0] == where[0]
+        or ("message" in keys and keys.index("message") > keys.index("select"))
+    ):
         select_where = None
     fields = message_fields(kind)
     return validate_message(template, rule_id, where, fields, select_where)
@@ -208,6 +213,10 @@ def _configure(
                 option.default_factory is dataclasses.MISSING  # type: ignore[misc]
             ):
                 raise fail(f'kind "{kind.name}" needs option "{name}"')
+            continue
+        if definition[name] is None and option.default is None:
+            # `null` unsets an optional option a rule inherited: the only way to skip one of
+            # the default ad-density's measures, or its `navigation`, from a config.
             continue
         converter = CONVERTERS[str(option.type)]
         try:

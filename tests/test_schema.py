@@ -111,3 +111,18 @@ def test_schema_and_loader_agree_on_link_limits(key, value, accepted):
     except PolicyError:
         loader_ok = False
     assert schema_ok == loader_ok == accepted
+
+
+def test_schema_accepts_null_for_the_options_null_unsets():
+    """`null` unsets an inherited optional option (rulebuild): editors must accept it."""
+    nulled = {
+        name: None
+        for kind in kinds().values()
+        for name, option in kind_options(kind).items()
+        if option.default is None
+    }
+    assert {"navigation", "max_share", "text", "ads_txt"} <= set(nulled)
+    rule = {"kind": "density", "severity": "warning", "message": "m", "select": {"tag": "ins"}}
+    density = {k: v for k, v in nulled.items() if k in kind_options(kinds()["density"])}
+    assert list(VALIDATOR.iter_errors({"rules": {"x": {**rule, **density}}})) == []
+    assert list(VALIDATOR.iter_errors({"rules": {"x": {**rule, "min_words": None}}}))

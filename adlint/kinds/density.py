@@ -110,11 +110,10 @@ class Density:
             "per_1000_words": round(rate, 1) if words else "∞",
             "share": round(share * 100),
         }
-        left_out = (
-            f"; {content.navigation_words} words of navigation and link lists not counted"
-            if content.navigation_words
-            else ""
-        )
+        left_out = ""
+        if content.navigation_words:
+            left_out = f"; {counted(content.navigation_words, 'word')} of navigation and link lists"
+            left_out += " not counted"
         measured = words >= self.min_words
         if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
             allowed = int(self.max_per_1000_words * words / 1000)

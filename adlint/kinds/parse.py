@@ -9,7 +9,7 @@ Options:
     none.
 
 Message fields:
-    reason.
+    reason, path (the file's path as findings report it).
 
 Example:
     parse-error:

@@ -172,12 +172,14 @@ _TOKEN = re.compile(
 ALWAYS_RECORDED = frozenset(
     (
         *("a", "img", "iframe", "script", "ins", "embed", "object", "video", "audio"),
-        *("noscript", "form", "nav", "header", "footer", "aside"),
+        *("noscript", "form", "nav", "header", "footer", "aside", "article", "main"),
     )
 )
 """Tags recorded as elements even without attributes: they can still be ads or trackers, or
-(the last four) navigation, whose words ad-density leaves out of the main content. Other
-attribute-less tags only nest: a selector cannot name them."""
+navigation (`nav`, `header`, `footer`, `aside`), whose words ad-density leaves out of the
+main content, or what says a header or footer is not the page's (`article`, `main`: theirs
+are part of the main content). Other attribute-less tags only nest: a selector cannot name
+them."""
 RAW_TEXT_TAGS = frozenset(("script", "style", "textarea", "title", "xmp", "noembed"))
 _RAW_END: dict[str, re.Pattern[str]] = {
     tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in RAW_TEXT_TAGS

@@ -8,13 +8,17 @@ positions from the text they build.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
+from adlint.cli import main
 from adlint.engine import lint_document
+from adlint.kinds import kinds
 from adlint.parse import parse_text
-from adlint.policy import Rule, load_default_policy
+from adlint.policy import REPLACED, Rule, load_default_policy
+from adlint.rulebuild import kind_options
 
 POLICY = load_default_policy()
 UNIT = '<ins class="adsbygoogle" data-ad-client="ca-pub-1234567890123456"></ins>'
@@ -170,3 +174,118 @@ def test_related_post_widget_classes_are_navigation() -> None:
         rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
         # 2 units in 310 words is 6.5 per 1,000; with the 41 widget words, 5.7
         assert [f.data["words"] for f in rates] == [310], widget
+
+
+def article_page(header: str, *, in_article: bool) -> str:
+    """A page whose site header holds 20 words, and whose article, 300 words of prose
+    between two units, is introduced by `header` (inside the article or before it)."""
+    body = f"<p>{paragraph(150, 'a')}</p>\n{UNIT}\n<p>{paragraph(150, 'b')}</p>\n{UNIT}\n"
+    article = f"<article>\n{header}\n{body}</article>" if in_article else f"{header}\n{body}"
+    return (
+        "<!doctype html><body>\n"
+        f"<header><p>{paragraph(20, 's')}</p></header>\n"
+        f"<main>\n{article}\n</main>\n</body>\n"
+    )
+
+
+def test_an_articles_own_header_is_main_content() -> None:
+    """ARIA's banner is the page's header, not an article's: its title and byline are main
+    content, and a unit in it is a unit in the main content. The site header stays out."""
+    header = f"<header><h1>{paragraph(8, 'h')}</h1>{UNIT}</header>"
+    text = article_page(header, in_article=True)
+    findings = density_findings(text, density_rule(), path="a.html")
+    rate = next(f for f in findings if f.data["measure"] == "per_1000_words")
+    # 3 units in 308 words (9.7 per 1,000); the site header's 20 words are left out
+    assert (rate.data["units"], rate.data["words"]) == (3, 308)
+    assert rate.data["navigation_words"] == 20
+    # int(6 * 308 / 1000) = 1 unit fits: the finding is on the second, the article's first
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (rate.line, rate.column) == (text.count("\n", 0, second) + 1, 1)
+
+
+def test_a_header_directly_in_main_is_main_content() -> None:
+    header = f"<header><h1>{paragraph(8, 'h')}</h1>{UNIT}</header>"
+    findings = density_findings(article_page(header, in_article=False), density_rule(), "a.html")
+    rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(3, 308, 20)]
+
+
+@pytest.mark.parametrize("tag", ["footer", "aside"])
+def test_an_articles_footer_and_callouts_are_main_content(tag: str) -> None:
+    """An <aside> inside an <article> is a callout of it; its <footer> is its own."""
+    part = f"<{tag}><p>{paragraph(8, 'h')}</p>{UNIT}</{tag}>"
+    findings = density_findings(article_page(part, in_article=True), density_rule(), "a.html")
+    rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(3, 308, 20)]
+
+
+def test_a_sidebar_beside_the_article_in_main_stays_out() -> None:
+    """An <aside> in <main> but outside the <article> is a sidebar: its words and units are
+    not main content (2 units in 300 words: 6.7 per 1,000)."""
+    sidebar = f"<aside><p>{paragraph(100, 's')}</p>{UNIT}</aside>"
+    text = article_page("", in_article=True).replace("</article>", f"</article>\n{sidebar}")
+    findings = density_findings(text, density_rule(), path="a.html")
+    rates = [f.data for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(d["units"], d["words"], d["navigation_words"]) for d in rates] == [(2, 300, 120)]
+
+
+def test_the_detail_counts_in_english() -> None:
+    """One unit, one word left out: `1 ad unit`, `1 word`, not `1 ad units`, `1 words`."""
+    paragraphs = "".join(f"<p>{paragraph(20, f'p{n}')}</p>\n" for n in range(8))
+    text = f"<!doctype html><body><nav>Home</nav>\n{paragraphs}{UNIT}\n</body>\n"
+    findings = density_findings(text, density_rule(), path="a.html")
+    # 6.25 per 1,000 words; 1 of 9 blocks
+    assert [f.data["measure"] for f in findings] == ["per_1000_words"]
+    detail = findings[0].data["detail"]
+    assert detail.startswith("1 ad unit in 160 words (")
+    assert detail.endswith("; 1 word of navigation and link lists not counted)")
+
+
+def test_a_config_navigation_replaces_the_default_whole(tmp_path, monkeypatch) -> None:
+    """`navigation` is a selector: a config's replaces the inherited one, as `select` does.
+    Merged key by key, `{class: toc}` was ANDed with the default's `any` and matched only
+    a nav, header, footer or widget that also had class toc: never this <div>."""
+    toc = '<div class="toc">' + "".join(f"<p>{paragraph(30, f't{n}')}</p>" for n in range(5))
+    paragraphs = "".join(f"<p>{paragraph(50, f'p{n}')}</p>\n" for n in range(4))
+    text = f"<!doctype html><body>\n{toc}</div>\n{paragraphs}{UNIT}\n<p>x y</p>\n{UNIT}\n</body>\n"
+    (tmp_path / "a.html").write_text(text)
+    (tmp_path / ".adlint.yaml").write_text("rules:\n  ad-density:\n    navigation: {class: toc}\n")
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--no-cache", "--select", "ad-density", "--format", "json", "-o", "o.json"]
+    assert main([*argv, "a.html"]) == 0  # a warning: fails only at --fail-on warning
+    findings = json.loads((tmp_path / "o.json").read_text())["findings"]
+    # 2 units in 202 words (9.9 per 1,000); the 150 toc words are left out
+    assert [(f["data"]["words"], f["data"]["navigation_words"]) for f in findings] == [(202, 150)]
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (findings[0]["line"], findings[0]["column"]) == (text.count("\n", 0, second) + 1, 1)
+
+
+def test_every_selector_option_is_replaced_whole() -> None:
+    selector_options = {
+        name
+        for kind in kinds().values()
+        for name, option in kind_options(kind).items()
+        if str(option.type).startswith("Selector")
+    }
+    assert selector_options == {"select", "navigation"}
+    assert selector_options <= set(REPLACED)
+
+
+def test_null_unsets_an_inherited_option(tmp_path, monkeypatch, capsys) -> None:
+    """README: omit a measure to skip it. An inherited rule's options cannot be omitted, so
+    `null` unsets one whose default is none; an option with a default stays required."""
+    text = article_with_list()
+    (tmp_path / "a.md").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--no-cache", "--select", "ad-density", "--format", "json", "-o", "o.json"]
+    config = tmp_path / ".adlint.yaml"
+    config.write_text("rules:\n  ad-density:\n    navigation_link_share: null\n")
+    assert main([*argv, "a.md"]) == 0
+    findings = json.loads((tmp_path / "o.json").read_text())["findings"]
+    assert findings == []  # the 200 list words count again: 2 units in 500 words
+    config.write_text("rules:\n  ad-density:\n    max_per_1000_words: null\n")
+    assert main([*argv, "--fail-on", "info", "a.md"]) == 0  # the only measure it failed
+    config.write_text("rules:\n  ad-density:\n    min_words: null\n")
+    assert main([*argv, "a.md"]) == 2
+    err = capsys.readouterr().err
+    assert '.adlint.yaml:3: rule "ad-density": key "min_words": must be an integer' in err

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from adlint.cli import main
+from adlint.kinds import kinds
 from adlint.policy import builtin_dir
 from tests.core.fresh import ROOT, run_adlint
 
@@ -167,6 +169,34 @@ def test_a_select_replaced_elsewhere_is_the_line_named(links, capsys):
     assert "set a message of your own" in err and "network" in err
 
 
+def test_a_message_changed_over_an_inherited_select_is_the_line_named(links, capsys):
+    """Changing only an inherited rule's message, with a typo: the message is what changed,
+    so the error is at it with a did-you-mean, not at the default policy's select."""
+    policy = "rules:\n  affiliate-link:\n    message: '{netwrok} link'\n"
+    code, _, err = run(links, capsys, policy)
+    assert code == 2
+    assert err.startswith(
+        'adlint: error: policy.yaml:3: rule "affiliate-link": key "message": '
+        'unknown field "{netwrok}": did you mean "{network}"?'
+    ), err
+
+
+def test_a_later_file_changing_the_message_over_a_replaced_select_is_named(links, capsys):
+    """A config replaces the select, a later --policy file sets a message using a field that
+    select lacks: the message, set last, is the line named."""
+    (links / ".adlint.yaml").write_text(
+        "rules:\n  affiliate-rel-missing:\n    select: {tag: a, affiliate: true}\n"
+        "    message: 'plain {url}'\n"
+    )
+    policy = "rules:\n  affiliate-rel-missing:\n    message: '{note} {url}'\n"
+    code, _, err = run(links, capsys, policy)
+    assert code == 2
+    assert err.startswith(
+        'adlint: error: policy.yaml:3: rule "affiliate-rel-missing": key "message": '
+        'unknown field "{note}"'
+    ), err
+
+
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
@@ -241,3 +271,15 @@ def test_every_shipped_policy_and_documented_example_loads(site, capsys):
         code = main(["rules", "--no-config", "--policy", f"readme{index}.yaml"])
         assert code == 0, (example, capsys.readouterr().err)
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("name", sorted(kinds()))
+def test_every_field_a_kind_yields_is_documented(name: str) -> None:
+    """`adlint rules --kinds` prints each kind's module docstring, whose "Message fields"
+    section is what users write messages from: a field the kind yields but does not list
+    (the parse kind's `path`, used by its own example) is one nobody knows to use."""
+    kind = kinds()[name]
+    doc = sys.modules[kind.__module__].__doc__ or ""
+    section = doc.split("Message fields:", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"[a-z_0-9]+", section))
+    assert set(kind.fields) <= listed, sorted(set(kind.fields) - listed)

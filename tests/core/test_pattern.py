@@ -103,3 +103,18 @@ def test_a_policy_pattern_only_re_accepts_is_a_usage_error_at_its_line(tmp_path,
     assert code == 2
     assert 'policy.yaml:6: rule "r1": key "select.url": invalid regular expression' in err
     assert "Traceback" not in err
+
+
+def test_loading_an_ordinary_pattern_leaves_the_regex_engine_unloaded():
+    """Only patterns the two engines may read differently are compiled at load: the others
+    wait for first use, so a run the cache answers never imports `regex` (~10 ms)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from adlint.pattern import compile_pattern; "
+        "compile_pattern(r'(?:^|\\n)#?ad[ \\t]*(?:\\n|$|[:|-])'); "
+        "print('regex' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

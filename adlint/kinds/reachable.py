@@ -104,7 +104,4 @@ def _each_url(elements: Iterable[Element]) -> Iterator[Element]:
     broken candidate is reported at its own position, even with `at: element`, where the
     positions coincide but the URLs, reasons and verdicts differ."""
     for element in elements:
-        if element.srcset:
-            yield from element.url_views()
-        elif element.url:
-            yield element
+        yield from (view for view in element.url_views() if view.url)

@@ -161,6 +161,7 @@ class SelectorError(ValueError):
 KEYS = [
     "tag",
     "origin",
+    "format",
     "class",
     "hidden",
     "attr",
@@ -187,6 +188,10 @@ class Selector:
     def __init__(self, spec: Mapping[str, Any], *, key: str = "select") -> None:
         if not isinstance(spec, Mapping):
             raise SelectorError(key, "must be a mapping of selector keys")
+        if not spec:
+            # `{}` matched every element: as `navigation` it silently made a whole page
+            # navigation and switched ad-density off; as `select` it flagged every element.
+            raise SelectorError(key, "is empty, which would match every element: give it a key")
         self.spec = dict(spec)
         self.constants: dict[str, Any] = {}
         self.predicates: list[Predicate] = []
@@ -266,6 +271,16 @@ def _origin(value: Any, key: str, _: Selector) -> Predicate:
     if not origins <= {"html", "markdown"}:
         raise SelectorError(key, "must be html or markdown")
     return lambda e, c, d: e.origin in origins
+
+
+def _format(value: Any, key: str, _: Selector) -> Predicate:
+    """The kind of file the element is in. A Markdown file is an article's body, which a
+    site's template puts inside its <article>: its <header> or <aside> is the article's own,
+    never the page's, though no <article> tag in the file says so."""
+    formats = frozenset(_strings(value, key))
+    if not formats <= {"html", "markdown"}:
+        raise SelectorError(key, "must be html or markdown")
+    return lambda e, c, d: c.document.format in formats
 
 
 def _class(value: Any, key: str, _: Selector) -> Predicate:
@@ -485,6 +500,7 @@ def _selectors(value: Any, key: str) -> list[Selector]:
 _COMPILERS: dict[str, Callable[[Any, str, Selector], Predicate]] = {
     "tag": _tag,
     "origin": _origin,
+    "format": _format,
     "class": _class,
     "attr": _attr,
     "text": _text,

@@ -16,7 +16,9 @@ What it checks:
     not: `navigation`, a selector for elements whose text is not content (and whose ad units
     are outside the main content, so not counted), and `navigation_link_share`, the share of
     a block's words in link text from which the block is a link list ("Also read: ..."),
-    not content. Without them every visible word counts.
+    not content. Without them every visible word counts. Navigation that holds every word
+    is taken for markup gone wrong (a page wrapped in one <aside>), and the whole page is
+    measured.
 
 Options:
     select (required), max_per_1000_words, max_share (0..1), max_stacked,
@@ -114,6 +116,8 @@ class Density:
         if content.navigation_words:
             left_out = f"; {counted(content.navigation_words, 'word')} of navigation and link lists"
             left_out += " not counted"
+        elif content.whole_page:
+            left_out = "; navigation held every word, so the whole page was measured"
         measured = words >= self.min_words
         if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
             allowed = int(self.max_per_1000_words * words / 1000)
@@ -149,7 +153,14 @@ class Density:
             found = [element for element, _ in context.selected(self.navigation)]
             outside = frozenset(element.index for element in found)
             navigation = _runs_inside(found)
-        return _measure(document, navigation, self.navigation_link_share, outside)
+        content = _measure(document, navigation, self.navigation_link_share, outside)
+        if outside and not content.words and document.words:
+            # Navigation holding every word is markup gone wrong (a page wrapped in one
+            # <aside>, an unclosed <header>), not a page without content: measured against
+            # nothing, its units all fell outside and it could never be flagged.
+            words, blocks = document.words, len(document.blocks)
+            return Content(words, blocks, 0, _run_words(document), whole_page=True)
+        return content
 
     def _units(self, context: RuleContext) -> list[Element]:
         """Matched elements, without units nested inside another unit."""
@@ -221,6 +232,8 @@ class Content:
     outside: frozenset[int] = frozenset()
     """Indexes of the `navigation` elements: ad units inside them are outside the main
     content."""
+    whole_page: bool = False
+    """Navigation enclosed every word, so the whole page is measured instead."""
 
 
 def _run_words(document: Document) -> Sequence[int]:

@@ -289,3 +289,105 @@ def test_null_unsets_an_inherited_option(tmp_path, monkeypatch, capsys) -> None:
     assert main([*argv, "a.md"]) == 2
     err = capsys.readouterr().err
     assert '.adlint.yaml:3: rule "ad-density": key "min_words": must be an integer' in err
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [
+        ("navigation: {}", "navigation"),
+        ("navigation: {any: [{tag: nav}, {}]}", "navigation.any[1]"),
+        ("select: {}", "select"),
+    ],
+)
+def test_an_empty_selector_is_a_config_error(tmp_path, monkeypatch, capsys, setting, key) -> None:
+    """`navigation: {}` matched every element: the whole page was navigation, no words were
+    content and the rule went silent, with nothing to say why."""
+    (tmp_path / "a.md").write_text(article_with_list())
+    (tmp_path / ".adlint.yaml").write_text(f"rules:\n  ad-density:\n    {setting}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "a.md"]) == 2
+    err = capsys.readouterr().err
+    assert f'.adlint.yaml:3: rule "ad-density": key "{key}": is empty' in err, err
+
+
+@pytest.mark.parametrize("tag", ["aside", "header", "footer"])
+def test_a_markdown_articles_own_parts_are_main_content(tag: str) -> None:
+    """A Markdown file is an article's body: an <aside> callout or a <header> in it is the
+    article's, though no <article> tag says so. The same part in an HTML page with no
+    <article> around it is the page's, and stays out."""
+    part = f"<{tag}>\n\n{prose(40, 'h')}\n\n{UNIT}\n\n</{tag}>"
+    text = f"---\ntitle: t\n---\n\n{prose(260, 'a')}\n\n{UNIT}\n\n{part}\n\n{UNIT}\n"
+    findings = density_findings(text, density_rule())
+    rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
+    # 3 units in 300 words: 10 per 1,000; nothing left out
+    assert [(f.data["units"], f.data["words"], f.data["navigation_words"]) for f in rates] == [
+        (3, 300, 0)
+    ]
+    # int(6 * 300 / 1000) = 1 unit fits: the finding is on the second, the part's own
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (rates[0].line, rates[0].column) == (text.count("\n", 0, second) + 1, 1)
+    html = "".join(f"<p>{block}</p>\n" for block in prose(260, "a").split("\n\n"))
+    page = f"<body>\n{html}{UNIT}\n<{tag}><p>{paragraph(40, 'h')}</p>{UNIT}</{tag}>\n{UNIT}\n"
+    findings = density_findings(page, density_rule(), "a.html")
+    # the part's 40 words and its unit are left out: 2 units in 260 words, 7.7 per 1,000
+    rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
+    assert [(f.data["units"], f.data["words"]) for f in rates] == [(2, 260)]
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("<aside class=content>", "</aside>"), ("<header>", ""), ("<nav>", "</nav>")],
+)
+def test_navigation_holding_every_word_measures_the_whole_page(opening, closing) -> None:
+    """A page wrapped in one <aside>, or an unclosed <header>, had no main content left and
+    every unit outside it: it could never be flagged. Navigation that holds every word is
+    markup gone wrong, so the whole page is measured, and the message says so."""
+    paragraphs = "\n".join(f"<p>{paragraph(50, f'p{n}')}</p>" for n in range(4))
+    text = (
+        f"<!doctype html><body>\n{opening}\n{paragraphs}\n{UNIT}\n<p>x y</p>\n{UNIT}\n"
+        f"<p>{paragraph(50, 'q')}</p>\n{UNIT}\n{closing}\n</body>\n"
+    )
+    findings = density_findings(text, density_rule(), path="a.html")
+    rates = [f for f in findings if f.data["measure"] == "per_1000_words"]
+    # 3 units in 252 words: 11.9 per 1,000; int(6 * 252 / 1000) = 1 fits
+    assert [(f.data["units"], f.data["words"], f.data["navigation_words"]) for f in rates] == [
+        (3, 252, 0)
+    ]
+    assert (
+        rates[0]
+        .data["detail"]
+        .endswith("; navigation held every word, so the whole page was measured)")
+    )
+    second = text.index(UNIT, text.index(UNIT) + 1)
+    assert (rates[0].line, rates[0].column) == (text.count("\n", 0, second) + 1, 1)
+
+
+def test_navigation_beside_some_content_still_leaves_its_units_out() -> None:
+    """The fallback is for navigation holding every word: one content word outside keeps
+    the sidebar's units out (they would be 3 units in 5 words)."""
+    sidebar = f"<aside><p>{paragraph(200, 's')}</p>{UNIT * 3}</aside>"
+    text = f"<body>\n<p>{paragraph(5, 'c')}</p>\n{sidebar}\n"
+    assert density_findings(text, density_rule(), path="a.html") == []
+
+
+def test_the_format_key_matches_the_kind_of_file(tmp_path, monkeypatch, capsys) -> None:
+    rule = (
+        "rules:\n  md-images:\n    kind: match\n    severity: warning\n"
+        "    message: m\n    select: {tag: img, format: markdown}\n"
+    )
+    image = '<img src="https://cdn.example/x.png" alt="x">'
+    (tmp_path / "a.md").write_text(f"# t\n\n{image}\n")
+    (tmp_path / "b.html").write_text(f"<p>\n{image}</p>\n")
+    (tmp_path / ".adlint.yaml").write_text(rule)
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--no-cache", "--select", "md-images", "--format", "json", "-o", "o.json"]
+    assert main([*argv, "a.md", "b.html"]) == 0
+    findings = json.loads((tmp_path / "o.json").read_text())["findings"]
+    # a match rule reports at the URL
+    assert [(f["path"], f["line"], f["column"]) for f in findings] == [
+        ("a.md", 3, image.index("https") + 1)
+    ]
+    (tmp_path / ".adlint.yaml").write_text(rule.replace("format: markdown", "format: md"))
+    assert main([*argv, "a.md"]) == 2
+    err = capsys.readouterr().err
+    assert '.adlint.yaml:6: rule "md-images": key "select.format": must be html or markdown' in err

@@ -8,6 +8,7 @@ the hit's message data. Selectors are compiled once, when the policy loads.
 |---|---|
 | `tag` | the element's tag is one of these |
 | `origin` | `html` (markup) or `markdown` (Markdown link/image syntax) |
+| `format` | the element is in an `html` page or a `markdown` file (an article's body) |
 | `class` | the element has any of these classes |
 | `attr` | `{name: regex}` matches the value, `{name: true}` present, `{name: false}` absent |
 | `text` | a regex matches the element's visible text (or inline script) |

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
+from adlint import select
 from adlint.kinds import kinds
 from adlint.policy import CONFIG_KEYS, POLICY_KEYS, RULE_KEYS
 from adlint.rulebuild import kind_options
+from adlint.select import KEYS
 from adlint.setting import LINK_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +57,19 @@ def test_schema_rejects_an_unknown_selector_key():
         }
     }
     assert list(VALIDATOR.iter_errors(bad))
+
+
+def test_schema_and_docs_list_exactly_the_selector_keys():
+    """A key the loader accepts but the schema lacks makes editors reject a valid policy;
+    one missing from `adlint rules --kinds` (the select module's table) is undocumented."""
+    assert set(SCHEMA["$defs"]["selector"]["properties"]) == set(KEYS)
+    documented = set(re.findall(r"^\| `(\w+)`", select.__doc__ or "", re.MULTILINE))
+    assert documented | {"any", "all", "not"} == set(KEYS)
+
+
+def test_schema_rejects_an_empty_selector():
+    empty = {"rules": {"x": {"kind": "match", "severity": "info", "message": "m", "select": {}}}}
+    assert list(VALIDATOR.iter_errors(empty))
 
 
 def test_schema_rejects_an_option_of_another_kind():

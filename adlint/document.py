@@ -34,7 +34,8 @@ def line_starts_of(text: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class UrlSpan:
-    """A URL an element carries besides `Element.url`, and where it is written."""
+    """A URL an element carries besides `Element.url` (a srcset candidate, a `poster`, a
+    lazy loader's `data-src` beside a real `src`), and where it is written."""
 
     url: str
     """As written, after entity decoding."""
@@ -56,7 +57,10 @@ class Element:
     origin: str = "html"
     """`html` for markup (HTML files and HTML inside Markdown), `markdown` for Markdown syntax."""
     url: str | None = None
-    """The element's URL (href, src, data, action), as written after entity decoding."""
+    """The element's primary URL (href, src, data, action), as written after entity decoding:
+    the first of its URL attributes that holds one, except that a lazy loader's placeholder
+    (a `data:` URL or `about:blank` in `src`) gives way to the real URL in `data-src` or
+    `data-lazy-src`. What sees the element once (`at: element`, counting kinds) reads it."""
     url_start: int | None = None
     url_end: int | None = None
     own_text: str = ""
@@ -70,9 +74,12 @@ class Element:
     """Index into Document.elements of the innermost enclosing element, -1 for none
     (`Document.ancestors` walks them all)."""
     index: int = 0
-    srcset: tuple[UrlSpan, ...] = ()
-    """The image candidate URLs of `srcset` (and `data-srcset`) on `<img>` and `<source>`,
-    in source order: the browser loads one of them, so each is a URL of the element."""
+    more_urls: tuple[UrlSpan, ...] = ()
+    """The element's other URLs, in source order: its other URL attributes that hold a URL
+    not already seen (an `<img>`'s `src` and a different `data-src`, a `<video>`'s
+    `poster`), and the image candidates of `srcset` and `data-srcset` (`<img>`, `<source>`)
+    and `imagesrcset` (`<link>`). The browser may load any of them, so each is a URL of the
+    element that `at: url` rules and the link checker see at its own position."""
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -80,14 +87,14 @@ class Element:
 
     def url_views(self) -> tuple[Element, ...]:
         """The element once per URL it carries: itself (with `url`, or with no URL when it
-        has no srcset either), then a copy per srcset candidate with that candidate as its
+        has no `more_urls` either), then a copy per one of `more_urls` with that URL as its
         `url` and span. Copies keep `index`, so memos by element still apply; selectors
         test each copy, so `url:`, `host:` and `at: url` see each URL at its own position."""
-        if not self.srcset:
+        if not self.more_urls:
             return (self,)
         views = [self] if self.url is not None else []
-        for candidate in self.srcset:
-            fields = {**self.__dict__, "srcset": ()}
+        for candidate in self.more_urls:
+            fields = {**self.__dict__, "more_urls": ()}
             fields.update(url=candidate.url, url_start=candidate.start, url_end=candidate.end)
             views.append(frozen_record(Element, fields))
         return tuple(views)
@@ -188,9 +195,9 @@ class Document:
         return self.top_blocks[index] if index >= 0 else None
 
     @functools.cached_property
-    def has_srcset(self) -> bool:
-        """Whether any element carries srcset candidates (several URLs for one element)."""
-        return any(element.srcset for element in self.elements)
+    def has_more_urls(self) -> bool:
+        """Whether any element carries several URLs (`Element.more_urls`)."""
+        return any(element.more_urls for element in self.elements)
 
     @functools.cached_property
     def _by_tag(self) -> dict[str, list[Element]]:
@@ -210,7 +217,7 @@ class Document:
             index.setdefault(element.start, element)
             if element.url_start is not None:
                 index.setdefault(element.url_start, element)
-            for candidate in element.srcset:
+            for candidate in element.more_urls:
                 index.setdefault(candidate.start, element)
         return index
 

@@ -25,8 +25,9 @@ the hit's message data. Selectors are compiled once, when the policy loads.
 | `data` | constants added to the captured data when everything else matches |
 
 The URL keys (`url`, `host`, `domain`, `param`, `scheme`, `party`, `affiliate`) test each
-URL of the element in turn: an `<img>` or `<source>` is tried with its `src` and with each
-image candidate of its `srcset`.
+URL of the element in turn (`Element.url_views`): an `<img>` is tried with its `src`, its
+lazy loader's `data-src` and each image candidate of its `srcset`, a `<video>` with its
+`src` and its `poster`.
 """
 
 from __future__ import annotations
@@ -83,11 +84,11 @@ class MatchContext:
 
     def selected(self, selector: Selector) -> Iterator[tuple[Element, Captured]]:
         """The elements `selector` matches in this document, each once, in order, with their
-        captures: for an element with several URLs (srcset), the first URL it matches with
+        captures: for an element with several URLs, the first URL it matches with
         (see `selected_urls`). For what counts elements: ad units, the first affiliate link.
         """
         done = self._selections.get(selector.key)
-        if done is not None and not self.document.has_srcset:
+        if done is not None and not self.document.has_more_urls:
             yield from done  # one match per element already
             return
         last = -1
@@ -98,8 +99,8 @@ class MatchContext:
 
     def selected_urls(self, selector: Selector) -> Iterator[tuple[Element, Captured]]:
         """What `selector` matches in this document, once per URL of each element
-        (`Element.url_views`: an `<img>` with srcset is tried with its `src` and with each
-        candidate), in order, with their captures. For what reports each URL at its place.
+        (`Element.url_views`: an `<img>` is tried with its `src` and with each of its
+        `more_urls`), in order, with their captures. For what reports each URL at its place.
 
         Rules share selectors (`affiliate: true` three times in the default policy, the ad
         units twice), so a finished selection is kept, by spec, for the next rule to read.
@@ -113,7 +114,7 @@ class MatchContext:
             return
         found = []
         for element in self.document.candidates(selector.tags):
-            if element.srcset:
+            if element.more_urls:
                 for view in element.url_views():
                     captured = selector.match(view, self)
                     if captured is not None:

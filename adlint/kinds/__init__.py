@@ -69,8 +69,8 @@ def selected_for(
     context: MatchContext, select: Selector, at: str
 ) -> Iterator[tuple[Element, dict[str, Any]]]:
     """What a reporting kind flags: each element once for `at: element` (a tag is one
-    place, however many URLs matched), each matching URL for `at: url` (srcset candidates
-    are reported at their own positions)."""
+    place, however many URLs matched), each matching URL for `at: url` (a `poster`, a
+    `data-src`, a srcset candidate is reported at its own position)."""
     return context.selected(select) if at == "element" else context.selected_urls(select)
 
 

@@ -13,8 +13,8 @@ Options:
         compare exactly, case included (AdSense `ca-pub-`/`pub-` IDs in any case).
     ads_txt: path to an ads.txt file (relative to the policy file that names it).
     ads_txt_system: the ad system domain whose records count (default `google.com`).
-    at: `url` (default; each matching URL, srcset candidates included) or `element`
-        (once per element).
+    at: `url` (default; each matching URL, `data-src`, `poster` and srcset candidates
+        included) or `element` (once per element).
 
 Message fields:
     tag, url, host, domain, the selector's captures, `value` (the checked value) and

@@ -1,13 +1,14 @@
 """`match`: flag every element the selector matches.
 
 What it checks:
-    Each element (HTML tag, Markdown link or image) that matches `select`. An `<img>` or
-    `<source>` with `srcset` is tried with each of its URLs (src and every candidate).
+    Each element (HTML tag, Markdown link or image) that matches `select`. An element with
+    several URLs (an `<img>`'s `src`, `data-src` and `srcset` candidates, a `<video>`'s
+    `src` and `poster`) is tried with each of them.
 
 Options:
     select: a selector (see `adlint rules --kinds`); required.
     at: `url` (default: the finding spans the element's URL when it has one; one finding
-        per matching URL, so srcset candidates are reported at their own positions) or
+        per matching URL, so a `data-src` or srcset candidate is reported where it is) or
         `element` (the finding starts at the tag's `<`; one finding per element).
 
 Message fields:

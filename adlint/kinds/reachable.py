@@ -12,7 +12,7 @@ Options:
     refused connections), `redirected` (ends on another registered domain), `unsafe`
     (refused by the private-address guard). Default: [broken].
     at: `url` (default) or `element`. Every URL of an element is judged: a broken srcset
-        candidate is its own finding, at its own position with `at: url`.
+        candidate or `poster` is its own finding, at its own position with `at: url`.
 
 Message fields:
     tag, url, host, domain, status (HTTP status or ''), reason, verdict, final_url, chain
@@ -100,7 +100,7 @@ class Reachable:
 
 
 def _each_url(elements: Iterable[Element]) -> Iterator[Element]:
-    """Each element once per URL it has (srcset candidates included), with that URL: a
+    """Each element once per URL it has (`Element.more_urls` included), with that URL: a
     broken candidate is reported at its own position, even with `at: element`, where the
     positions coincide but the URLs, reasons and verdicts differ."""
     for element in elements:

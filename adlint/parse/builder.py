@@ -69,7 +69,7 @@ class PendingElement:
     """How many text runs were recorded before the element opened."""
     last_run: int | None = None
     """How many when it closed (None: void, or still open)."""
-    srcset: tuple[UrlSpan, ...] = ()
+    more_urls: tuple[UrlSpan, ...] = ()
 
     def add_own_text(self, text: str) -> None:
         """Text only this element holds (alt text, a script's content)."""
@@ -306,7 +306,7 @@ class DocumentBuilder:
                 "hidden": p.hidden,
                 "parent": p.parent,
                 "index": index,
-                "srcset": p.srcset,
+                "more_urls": p.more_urls,
             }
             elements.append(frozen_record(Element, fields))
         return tuple(elements)

@@ -47,10 +47,18 @@ URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "form": ("action",),
     "input": ("src",),
 }
-"""Which attribute holds an element's URL, in order of preference."""
-SRCSET_TAGS = frozenset(("img", "source"))
-SRCSET_ATTRIBUTES = ("srcset", "data-srcset")
-"""Lists of image candidates (`data-srcset` is the lazy loaders' `data-src` for them)."""
+"""Which attributes hold an element's URLs, in order of preference: the first that holds
+one gives `Element.url` (but see LAZY_ATTRIBUTES), the others `Element.more_urls`."""
+LAZY_ATTRIBUTES = frozenset(("data-src", "data-lazy-src"))
+"""Where lazy loaders keep the real URL while `src` holds a placeholder (see `_placeholder`)
+until the element scrolls into view: then the real URL is the element's `url`."""
+SRCSET_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "img": ("srcset", "data-srcset"),
+    "source": ("srcset", "data-srcset"),
+    "link": ("imagesrcset",),
+}
+"""Lists of image candidates by tag (`data-srcset` is the lazy loaders' `data-src` for them;
+`<link rel="preload" as="image" imagesrcset>` fetches one of its candidates ahead)."""
 
 _ATTRIBUTE = re.compile(
     r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""",
@@ -190,6 +198,42 @@ _URL_SPACE = "\t\n\f\r "
 """ASCII whitespace, which the URL parser strips from both ends of an attribute's URL."""
 
 
+def _written_urls(
+    names: tuple[str, ...], spans: dict[str, tuple[str, int, int]], raw: str, start: int
+) -> list[tuple[str, int, int]]:
+    """The (url, start, end) of each URL attribute in `names` that holds a URL, the
+    element's `url` first, each URL once (`src` and `data-src` often repeat one), spans
+    without the spaces browsers strip from a URL. A placeholder in `src` whose lazy
+    attribute holds a real URL is left out: the browser never fetches it for the reader,
+    and the real URL is what a rule should name (the pixel's host, not `data:`)."""
+    found = []
+    for name in names:
+        if name in spans and spans[name][0].strip():
+            url, value_start, value_end = spans[name]
+            written = raw[value_start:value_end]
+            value_start += len(written) - len(written.lstrip(_URL_SPACE))
+            value_end -= len(written) - len(written.rstrip(_URL_SPACE))
+            found.append((name, url, start + value_start, start + value_end))
+    if len(found) < 2:
+        return [written[1:] for written in found]
+    if _placeholder(found[0][1]):
+        for index, (name, url, _, _) in enumerate(found):
+            if name in LAZY_ATTRIBUTES and not _placeholder(url):
+                found = [found[index], *found[1:index], *found[index + 1 :]]
+                break
+    unique: dict[str, tuple[str, int, int]] = {}
+    for _, url, url_start, url_end in found:
+        unique.setdefault(url.strip(_URL_SPACE), (url, url_start, url_end))
+    return list(unique.values())
+
+
+def _placeholder(url: str) -> bool:
+    """A lazy loader's stand-in for the real URL: an inline `data:` image (a blank GIF, an
+    SVG box) or `about:blank` for a frame."""
+    scheme = url.lstrip(_URL_SPACE)[:11].lower()
+    return scheme.startswith("data:") or scheme == "about:blank"
+
+
 class HtmlFeeder:
     """Feed HTML fragments into a builder; one per document, reused for every fragment."""
 
@@ -259,19 +303,20 @@ class HtmlFeeder:
         self.builder.close_element(tag, base + stop)
         return closing.end() if closing else stop
 
-    def _srcset(
-        self, spans: dict[str, tuple[str, int, int]], raw: str, start: int
-    ) -> tuple[UrlSpan, ...]:
-        """The candidate URLs of the tag's srcset attributes, each counted as a record."""
+    def _candidates(
+        self, names: tuple[str, ...], spans: dict[str, tuple[str, int, int]], raw: str, start: int
+    ) -> list[UrlSpan]:
+        """The candidate URLs of the tag's srcset attributes `names`, each counted as a
+        record: one attribute can list thousands."""
         found: list[UrlSpan] = []
-        for name in SRCSET_ATTRIBUTES:
+        for name in names:
             if name in spans:
                 _, value_start, value_end = spans[name]
                 found += candidates(raw[value_start:value_end], start + value_start)
         self.builder.records += len(found)
         if self.builder.records > MAX_RECORDS:
             self.builder.too_dense()
-        return tuple(sorted(found, key=lambda candidate: candidate.start))
+        return found
 
     def _start(
         self, tag: str, raw: str, start: int, attribute_text: str, attributes_at: int
@@ -280,15 +325,9 @@ class HtmlFeeder:
         builder = self.builder
         spans = attribute_spans(raw, attributes_at)
         attrs = {name: value for name, (value, _, _) in spans.items()}
-        url = url_start = url_end = None
-        for name in URL_ATTRIBUTES.get(tag, ()):
-            if name in spans and spans[name][0].strip():
-                url, value_start, value_end = spans[name]
-                written = raw[value_start:value_end]  # browsers strip the spaces around a URL
-                value_start += len(written) - len(written.lstrip(_URL_SPACE))
-                value_end -= len(written) - len(written.rstrip(_URL_SPACE))
-                url_start, url_end = start + value_start, start + value_end
-                break
+        names = URL_ATTRIBUTES.get(tag)
+        found = _written_urls(names, spans, raw, start) if names else []
+        url, url_start, url_end = found[0] if found else (None, None, None)
         hidden = hidden_reason(attrs) or builder.inherited_hidden()
         element = PendingElement(
             tag,
@@ -302,8 +341,11 @@ class HtmlFeeder:
             hidden,
             builder.parent(),
         )
-        if tag in SRCSET_TAGS:
-            element.srcset = self._srcset(spans, raw, start)
+        more = [UrlSpan(*written) for written in found[1:]]
+        if tag in SRCSET_ATTRIBUTES:
+            more += self._candidates(SRCSET_ATTRIBUTES[tag], spans, raw, start)
+        if more:
+            element.more_urls = tuple(sorted(more, key=lambda other: other.start))
         if tag == "img" and attrs.get("alt"):
             element.add_own_text(attrs["alt"])
         void = tag in VOID_TAGS or attribute_text.rstrip().endswith("/")

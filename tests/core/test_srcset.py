@@ -118,11 +118,11 @@ def test_img_srcset_in_markdown_gives_each_candidate_its_line_and_column() -> No
     srcset_at = text.index('srcset="') + len('srcset="')
     big_at = text.index("https://cdn.example/big.png")
     assert img.url == "/small.png" and img.url_start == text.index("/small.png")
-    assert [(c.url, c.start) for c in img.srcset] == [
+    assert [(c.url, c.start) for c in img.more_urls] == [
         ("/small.png", srcset_at),
         ("https://cdn.example/big.png", big_at),
     ]
-    assert [document.position(c.start) for c in img.srcset] == [
+    assert [document.position(c.start) for c in img.more_urls] == [
         line_column(text, srcset_at),
         line_column(text, big_at),
     ]
@@ -136,8 +136,8 @@ def test_inline_img_in_a_markdown_paragraph_has_exact_candidate_positions(newlin
     document = parse_text("post.md", text)
     [img] = [e for e in document.elements if e.tag == "img"]
     expected = [text.index("a.png"), text.index("https://cdn.example/b.png")]
-    assert [c.start for c in img.srcset] == expected
-    assert [document.position(c.start) for c in img.srcset] == [
+    assert [c.start for c in img.more_urls] == expected
+    assert [document.position(c.start) for c in img.more_urls] == [
         line_column(text, offset) for offset in expected
     ]
 
@@ -145,14 +145,14 @@ def test_inline_img_in_a_markdown_paragraph_has_exact_candidate_positions(newlin
 def test_candidates_of_srcset_and_data_srcset_are_in_source_order() -> None:
     text = '<img data-srcset="/lazy.png 2x" srcset="/now.png 1x">\n'
     [img] = parse_text("page.html", text).elements
-    assert [c.url for c in img.srcset] == ["/lazy.png", "/now.png"]
+    assert [c.url for c in img.more_urls] == ["/lazy.png", "/now.png"]
 
 
 def test_picture_source_has_no_url_of_its_own_only_candidates() -> None:
     text = '<picture><source srcset="a.webp 1x, b.webp 2x" type="image/webp"></picture>\n'
     [source] = [e for e in parse_text("page.html", text).elements if e.tag == "source"]
     assert source.url is None  # it used to be the whole attribute, "a.webp 1x, b.webp 2x"
-    assert [(c.url, c.start) for c in source.srcset] == [
+    assert [(c.url, c.start) for c in source.more_urls] == [
         ("a.webp", text.index("a.webp")),
         ("b.webp", text.index("b.webp")),
     ]
@@ -161,7 +161,7 @@ def test_picture_source_has_no_url_of_its_own_only_candidates() -> None:
 def test_data_srcset_of_lazy_loaded_images_is_read_too() -> None:
     text = '<img data-src="/a.png" data-srcset="/a.png 1x, /a2.png 2x">\n'
     [img] = parse_text("page.html", text).elements
-    assert [(c.url, c.start) for c in img.srcset] == [
+    assert [(c.url, c.start) for c in img.more_urls] == [
         ("/a.png", text.index("/a.png 1x")),
         ("/a2.png", text.index("/a2.png")),
     ]
@@ -169,7 +169,7 @@ def test_data_srcset_of_lazy_loaded_images_is_read_too() -> None:
 
 def test_srcset_on_other_tags_is_no_url() -> None:
     [div] = parse_text("page.html", '<div srcset="https://t.example/x.gif">x</div>\n').elements
-    assert div.srcset == () and div.url is None
+    assert div.more_urls == () and div.url is None
 
 
 def test_url_views_give_the_element_once_per_url_with_its_span() -> None:

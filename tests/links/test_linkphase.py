@@ -120,6 +120,37 @@ def test_broken_srcset_candidates_are_reported_each_at_its_own_column(
     assert (server.count("/ok.png"), server.count("/gone.png", "HEAD")) == (1, 1)
 
 
+def test_video_poster_and_lazy_src_are_checked_each_at_its_own_column(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clip = server.route("/clip.mp4", status(200))
+    poster = server.route("/poster.jpg", status(404))
+    lazy = server.route("/lazy.png", status(404))
+    same = server.route("/same.png", status(404))
+    placeholder = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+    text = (
+        "---\ntitle: Clips\n---\n\nWatch:\n\n"
+        f'<video src="{clip}" poster="{poster}"></video>\n'
+        f'<img src="{placeholder}" data-src="{lazy}" alt="lazy">\n'
+        f'<img src="{same}" data-src="{same}" alt="twice">\n'
+    )
+    (site / "a.md").write_text(text)
+    code, findings = lint(capsys, *LINKS, "a.md")
+    assert code == 1
+
+    def at(url: str) -> tuple[str, str, int, int]:
+        offset = text.index(url)
+        line_start = text.rfind("\n", 0, offset) + 1
+        return ("broken-link", "a.md", text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+    # The poster is broken at its column, the lazy URL at data-src's, a URL in src and
+    # data-src once (at src); the video's working src and the data: placeholder are silent.
+    assert where(findings) == [at(poster), at(lazy), at(same)]
+    assert [f["data"]["url"] for f in findings] == [poster, lazy, same]
+    assert server.count("/clip.mp4", "HEAD") == 1
+    assert (server.count("/same.png", "HEAD"), server.count("/same.png", "GET")) == (1, 1)
+
+
 def test_suppressed_link_finding_is_kept_with_its_reason(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -206,7 +206,7 @@ def _written_urls(
     without the spaces browsers strip from a URL. A placeholder in `src` whose lazy
     attribute holds a real URL is left out: the browser never fetches it for the reader,
     and the real URL is what a rule should name (the pixel's host, not `data:`)."""
-    found = []
+    found: list[tuple[str, str, int, int]] = []
     for name in names:
         if name in spans and spans[name][0].strip():
             url, value_start, value_end = spans[name]
@@ -215,7 +215,7 @@ def _written_urls(
             value_end -= len(written) - len(written.rstrip(_URL_SPACE))
             found.append((name, url, start + value_start, start + value_end))
     if len(found) < 2:
-        return [written[1:] for written in found]
+        return [(url, url_start, url_end) for _, url, url_start, url_end in found]
     if _placeholder(found[0][1]):
         for index, (name, url, _, _) in enumerate(found):
             if name in LAZY_ATTRIBUTES and not _placeholder(url):

@@ -131,3 +131,35 @@ def test_an_unreadable_directory_named_as_a_path_is_a_parse_error(layout):
         code, report = check_json("private")
     assert paths_of(report, "parse-error") == ["private"]
     assert code == 1
+
+
+WALKING_COMMANDS = [
+    ["check", "--no-config"],
+    ["check", "--fix", "--no-config"],
+    ["fix", "--no-config"],
+    ["fix", "--diff", "--no-config"],
+    ["report", "--no-config", "-o", "report.html"],
+    ["baseline", "--no-config", "-o", "baseline.json"],
+]
+
+
+@pytest.mark.parametrize("command", WALKING_COMMANDS, ids=lambda argv: " ".join(argv[:2]))
+def test_each_walk_warning_is_printed_once_per_run(layout, capsys, command):
+    """`check --fix` and `adlint fix` fix the files, then lint them: one walk serves both,
+    so a symlink not followed and a directory with nothing to lint are named once, in
+    every command that walks."""
+    (layout / "site" / "key.md").symlink_to(layout / "outside" / "secret.md")
+    (layout / "drafts").mkdir()
+    main([*command, "-j1", "site", "drafts"])
+    err = capsys.readouterr().err
+    assert err.count("site/key.md: not linted: a symlink") == 1, err
+    assert err.count("no files to lint under drafts/") == 1, err
+    fixed = command[0] == "fix" and "--diff" not in command or "--fix" in command
+    assert ((layout / "site" / "post.md").read_text() != AFFILIATE) == fixed
+
+
+def test_a_path_named_twice_is_warned_about_once(layout, capsys):
+    (layout / "site" / "key.md").symlink_to(layout / "outside" / "secret.md")
+    main(["check", "site", "site", "-j1", "--no-config"])
+    assert capsys.readouterr().err.count("site/key.md: not linted") == 1
+

@@ -14,6 +14,7 @@ import pytest
 
 from adlint.cli import main
 from adlint.discover import discover
+from tests.core.fresh import run_adlint
 from tests.locking import locked
 
 AFFILIATE = "[deal](https://www.amazon.com/dp/B000000001?tag=pub-20)\n"
@@ -163,3 +164,14 @@ def test_a_path_named_twice_is_warned_about_once(layout, capsys):
     main(["check", "site", "site", "-j1", "--no-config"])
     assert capsys.readouterr().err.count("site/key.md: not linted") == 1
 
+
+def test_own_warnings_are_printed_whatever_pythonwarnings_says(layout, monkeypatch):
+    """`PYTHONWARNINGS=error` (set in many CI jobs that also run tests) made a walk warning
+    into a reported "bug in adlint" with exit 2; `ignore` hid it."""
+    (layout / "site" / "key.md").symlink_to(layout / "outside" / "secret.md")
+    for setting in ("error", "ignore", "always", "default"):
+        monkeypatch.setenv("PYTHONWARNINGS", setting)
+        run = run_adlint(layout, "check", "--no-config", "-j1", "site")
+        assert run.returncode == 1, run.stderr  # post.md's findings, not a crash
+        warning = "adlint: warning: site/key.md: not linted: a symlink"
+        assert run.stderr.count(warning) == 1 and "internal error" not in run.stderr, setting

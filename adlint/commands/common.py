@@ -466,11 +466,24 @@ def _target_finder(
             stacklevel=2,
         )
 
+    unread: set[str] = set()
+
+    def not_read(path: str, reason: str) -> None:
+        if path in unread:
+            return
+        unread.add(path)
+        warnings.warn(f"{path}: not read ({reason}): the files it ignores are linted", stacklevel=2)
+
     unwritten = _not_written(written)
 
     def targets() -> Iterator[Target]:
         found = discover(
-            args.paths, extensions=extensions, exclude=exclude, on_empty=empty, on_skip=skipped
+            args.paths,
+            extensions=extensions,
+            exclude=exclude,
+            on_empty=empty,
+            on_skip=skipped,
+            on_unread=not_read,
         )
         return (t for t in found if in_shard(t.display, shard) and unwritten(t))
 

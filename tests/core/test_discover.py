@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from adlint.cli import main
-from adlint.discover import discover
+from adlint.discover import MAX_IGNORE_FILE_BYTES, discover
 from tests.core.fresh import run_adlint
 from tests.locking import locked
 
@@ -91,7 +91,65 @@ def test_a_symlink_named_on_the_command_line_is_read_as_asked(layout):
 def test_a_gitignore_symlinked_out_of_the_walk_is_not_read(layout):
     (layout / "outside" / "ignore-all").write_text("*.md\n")
     (layout / "site" / ".gitignore").symlink_to(layout / "outside" / "ignore-all")
-    assert [t.display for t in discover(["site"])] == ["site/post.md"]
+    unread: list[tuple[str, str]] = []
+    found = [t.display for t in discover(["site"], on_unread=lambda *u: unread.append(u))]
+    assert found == ["site/post.md"]
+    assert unread == [("site/.gitignore", "a symlink to a place outside the directory walked")]
+
+
+NOT_READ = "{}: not read ({}): the files it ignores are linted"
+"""The warning for an ignore file the walk does not read."""
+
+
+def test_an_unreadable_gitignore_is_named_and_the_walk_goes_on(layout, capsys):
+    """Its patterns cannot be applied, so what it ignores is linted: said, not silent."""
+    (layout / "site" / "draft.md").write_text(AFFILIATE)
+    gitignore = layout / "site" / ".gitignore"
+    gitignore.write_text("draft.md\n")
+    assert paths_of(check_json("site")[1], "affiliate-link") == ["site/post.md"]  # readable
+    assert capsys.readouterr().err == ""
+    with locked(gitignore):
+        code, report = check_json("site", "site")  # named twice: warned once
+    assert set(paths_of(report, "affiliate-link")) == {"site/draft.md", "site/post.md"}
+    assert code == 1
+    denied = os.strerror(errno.EACCES)
+    assert (
+        capsys.readouterr().err
+        == f"adlint: warning: {NOT_READ.format('site/.gitignore', denied)}\n"
+    )
+
+
+def _fifo(path: Path) -> str:
+    os.mkfifo(path)
+    return "a FIFO, socket or device, not a regular file"
+
+
+def _directory(path: Path) -> str:
+    path.mkdir()
+    return "a directory, not a file"
+
+
+def _huge(path: Path) -> str:
+    with path.open("wb") as handle:
+        handle.truncate(MAX_IGNORE_FILE_BYTES)  # sparse: no disk used
+    return f"larger than {MAX_IGNORE_FILE_BYTES // 2**20} MiB, which git skips too"
+
+
+def _outside(path: Path) -> str:
+    path.symlink_to(path.parents[1] / "outside" / "secret.md")
+    return "a symlink to a place outside the directory walked"
+
+
+@pytest.mark.parametrize("make", [_fifo, _directory, _huge, _outside])
+def test_a_gitignore_the_walk_does_not_read_is_named_with_why(layout, make):
+    """A FIFO would block the walk for ever and a huge file fill memory: not read, and
+    said, in a process of its own (a hang fails on the timeout, not the whole suite)."""
+    (layout / "site" / "draft.md").write_text(AFFILIATE)
+    reason = make(layout / "site" / ".gitignore")
+    run = run_adlint(layout, "check", "--no-config", "-j1", "site", timeout=60)
+    assert run.stderr == f"adlint: warning: {NOT_READ.format('site/.gitignore', reason)}\n"
+    assert run.returncode == 1
+    assert "site/draft.md" in run.stdout and "site/post.md" in run.stdout  # both linted
 
 
 def test_an_entry_whose_type_cannot_be_read_is_a_parse_error(layout):

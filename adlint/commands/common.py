@@ -452,8 +452,9 @@ def _target_finder(
     not_followed: set[str] = set()
 
     def empty(path: str) -> None:
-        if warn_empty and path not in warned:
-            warned.add(path)
+        shown = display_path(Path(path))  # `drafts`, `drafts/` and `./drafts`: one folder
+        if warn_empty and shown not in warned:
+            warned.add(shown)
             warnings.warn(_nothing_under(path, extensions, exclude), stacklevel=2)
 
     def skipped(path: str) -> None:

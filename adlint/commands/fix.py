@@ -85,7 +85,11 @@ def apply_fixes(
         policy, _ = load_policy_from_args(args)
     limit = file_time_limit(args, policy)
     files = edits = 0
+    fixed: set[str] = set()
     for target, restricted in fix_targets(args, policy, targets):
+        if target.display in fixed:
+            continue  # named twice (`site site/a.md`): one fix, one diff, one count
+        fixed.add(target.display)
         if target.data is not None and len(target.data) > MAX_FILE_BYTES:
             raise PolicyError(f"standard input is larger than {MAX_FILE_BYTES:,} bytes; not fixed")
         try:

@@ -45,7 +45,7 @@ def render_baseline(findings: Sequence[Finding]) -> str:
 
 def read_baseline(path: Path) -> frozenset[str]:
     """The fingerprints a baseline file accepts; a bad file is a usage error."""
-    data = read_named_file(path, "a baseline file")
+    data = read_named_file(path, "an adlint baseline file")
     try:
         document = json.loads(data.decode("utf-8"))
     except ValueError as error:

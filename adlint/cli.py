@@ -27,6 +27,15 @@ pass from fail, and GitHub Actions runs bash with pipefail, so 0 would turn a fa
 `adlint check | head` step green. A shell without pipefail reports head's status anyway."""
 
 
+OWN_WARNINGS = r"adlint(\.|$)"
+"""The modules whose warnings are adlint's own output (a symlink not followed, a directory
+with nothing to lint, an unusable cache), printed each time they are given, whatever
+PYTHONWARNINGS or -W say: `PYTHONWARNINGS=error`, common in CI jobs that also run tests,
+turned them into a reported "bug in adlint" and exit 2, and `ignore` hid them. Python's
+default filter printed a repeated message once only, which hid a warning given twice
+(a walk done twice): adlint says each thing once itself (adlint/commands/common.py)."""
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for `argv`: only the command it names is imported and gets its options
     (argparse takes ~1 ms per command to add them); the others are listed, as `adlint
@@ -63,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
+            warnings.filterwarnings("always", category=UserWarning, module=OWN_WARNINGS)
             return int(args.run(args))
     except PolicyError as error:
         print(f"adlint: error: {error}", file=sys.stderr)

@@ -9,12 +9,15 @@ linked to `/`) is not followed, only named to `on_skip`; ruff does not follow di
 symlinks met in a walk and ripgrep follows none without `--follow`. Paths named on the
 command line are read as asked, symlinks included. A directory or entry the walk cannot
 read is not dropped: it comes out as a Target carrying the reason, which the engine
-reports as that path's `parse-error`, like an unreadable file.
+reports as that path's `parse-error`, like an unreadable file. A `.gitignore` it cannot
+read is named to `on_unread`, with why: its patterns are not applied, which the user must
+know, since files it ignores are then linted.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,20 +61,28 @@ def display_path(path: Path) -> str:
         return shown.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+MAX_IGNORE_FILE_BYTES = 100 * 1024 * 1024
+"""A larger `.gitignore` is not read (with a warning), as git does (PATTERN_MAX_FILE_SIZE
+in git's dir.c): no real one comes near, and one from a pull request must not fill memory."""
+
+Unread = Callable[[str, str], None]
+"""Told of an ignore file the walk found but did not read: its path (as findings show
+paths) and why."""
+
+
 class _GitIgnore:
     """The .gitignore patterns in force for one directory (negations supported)."""
 
-    def __init__(self, parent: _GitIgnore | None, directory: Path, root: Path) -> None:
+    def __init__(
+        self, parent: _GitIgnore | None, directory: Path, root: Path, on_unread: Unread
+    ) -> None:
         self.parent = parent
         self.directory = directory
         self.rules: list[tuple[str, bool]] = []
         path = directory / ".gitignore"
-        if path.is_symlink() and _escapes(path, root):
-            return  # not read, like any file outside the walk: `-> /dev/zero` never ends
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return
+        text, problem = _ignore_file_text(path, root)
+        if problem is not None:
+            on_unread(display_path(path), problem)
         for line in text.splitlines():
             line = line.strip()
             if not line or line.startswith("#"):
@@ -97,13 +108,17 @@ def discover(
     exclude: Iterable[str] = (),
     on_empty: Callable[[str], None] | None = None,
     on_skip: Callable[[str], None] | None = None,
+    on_unread: Unread | None = None,
 ) -> Iterator[Target]:
     """Yield the files to lint, in a stable order; missing paths are yielded too.
 
     A missing path becomes a `parse-error` finding downstream rather than an abort, so a
     typo never hides the results for the other paths. A directory that yields no file is
-    passed to `on_empty`, and a symlink a walk does not follow, because it leads out of the
-    walked directory, to `on_skip` (the caller warns; this module never prints).
+    passed to `on_empty`, a symlink a walk does not follow, because it leads out of the
+    walked directory, to `on_skip`, and a `.gitignore` the walk finds but does not read
+    (unreadable, a symlink out of the walk, not a regular file, too large), with why, to
+    `on_unread`: its patterns are not applied, so files it ignores are linted (the caller
+    warns; this module never prints).
     """
     suffixes = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions)
     excluded = tuple(exclude)
@@ -111,7 +126,8 @@ def discover(
         path = Path(raw)
         if path.is_dir():
             found = False
-            for target in _walk(path, suffixes, excluded, on_skip or _ignore):
+            walk = _walk(path, suffixes, excluded, on_skip or _ignore, on_unread or _ignore)
+            for target in walk:
                 found = True
                 yield target
             if not found and on_empty is not None:
@@ -120,8 +136,8 @@ def discover(
             yield Target(path, display_path(path))
 
 
-def _ignore(path: str) -> None:
-    """The default `on_skip`: say nothing."""
+def _ignore(*_: str) -> None:
+    """The default `on_skip` and `on_unread`: say nothing."""
 
 
 def _escapes(path: Path, root: Path) -> bool:
@@ -138,6 +154,7 @@ def _walk(
     suffixes: tuple[str, ...],
     excluded: tuple[str, ...],
     on_skip: Callable[[str], None],
+    on_unread: Unread,
 ) -> Iterator[Target]:
     root = Path(os.path.realpath(start))
     seen: set[tuple[int, int]] = set()
@@ -155,7 +172,7 @@ def _walk(
         if (info.st_dev, info.st_ino) in seen:
             continue
         seen.add((info.st_dev, info.st_ino))
-        ignore = _GitIgnore(parent_ignore, directory, root)
+        ignore = _GitIgnore(parent_ignore, directory, root, on_unread)
         files = []
         for entry in entries:
             path = Path(entry.path)
@@ -179,6 +196,54 @@ def _walk(
             else:
                 files.append(Target(path, display_path(path)))
         yield from reversed(files)
+
+
+def _ignore_file_text(path: Path, root: Path) -> tuple[str, str | None]:
+    """The text of the ignore file at `path` ("" when there is none), and why it was not
+    read when it is there but unread (None otherwise).
+
+    Opened non-blocking and judged by `fstat` on the open handle, as articles are
+    (adlint/engine.py): a FIFO named `.gitignore` would block the walk for ever. A symlink
+    leading out of the walk is not read, like any file outside it (`-> /dev/zero`).
+    """
+    if path.is_symlink() and _escapes(path, root):
+        return "", "a symlink to a place outside the directory walked"
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        return "", None  # no ignore file here (or a dangling symlink, which git skips too)
+    except OSError as error:
+        return "", error.strerror or type(error).__name__
+    info = os.fstat(handle)
+    problem = _not_a_readable_ignore_file(info)
+    if problem is not None:
+        os.close(handle)
+        return "", problem
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            data = stream.read(info.st_size + 1)  # the size fstat gave, then what it grew by
+            if len(data) > info.st_size:
+                data += stream.read(MAX_IGNORE_FILE_BYTES - len(data))
+        except OSError as error:
+            return "", error.strerror or type(error).__name__
+    if len(data) >= MAX_IGNORE_FILE_BYTES:
+        return "", _TOO_LARGE
+    return data.decode("utf-8", errors="replace"), None
+
+
+_TOO_LARGE = f"larger than {MAX_IGNORE_FILE_BYTES >> 20} MiB, which git skips too"
+
+
+def _not_a_readable_ignore_file(info: os.stat_result) -> str | None:
+    """Why an open ignore file is not read (a directory, a FIFO, too large), or None."""
+    if stat.S_ISDIR(info.st_mode):
+        return "a directory, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "a FIFO, socket or device, not a regular file"
+    if info.st_size >= MAX_IGNORE_FILE_BYTES:
+        return _TOO_LARGE
+    return None
 
 
 def _skipped(path: Path, is_dir: bool, ignore: _GitIgnore, excluded: tuple[str, ...]) -> bool:

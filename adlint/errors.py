@@ -4,7 +4,9 @@ how a bug in adlint itself is reported."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 
 class PolicyError(Exception):
@@ -70,18 +72,67 @@ def require_flag_file(path: PurePath, flag: str) -> None:
     raise flag_error(flag, f"no such file: {path}")
 
 
-def read_named_file(path: Path, what: str) -> bytes:
+MAX_NAMED_FILE_BYTES = 512 * 1024 * 1024
+"""The most `read_named_file` reads of a baseline or a shard's report (512 MiB).
+
+Both were read whole: `adlint merge /dev/zero` (or a disk image, a core dump, a log
+uploaded as a shard's artifact by mistake) grew until memory ran out. No adlint output comes
+near: a JSON finding takes about 600 bytes (some 900,000 findings per shard), SARIF keeps
+at most 25,000 results and a baseline entry takes about 250 bytes. A larger file is
+refused at once when its size is known, and after reading one byte past the cap when it
+is not (a pipe, a device)."""
+
+_CHUNK_BYTES = 1024 * 1024
+"""How much is asked for at a time from a file of unknown size (a pipe, a device)."""
+
+
+def read_named_file(path: Path, what: str, *, limit: int = MAX_NAMED_FILE_BYTES) -> bytes:
     """The bytes of a file the user named for a command to read (a baseline, a shard's
-    report), or a PolicyError on that path saying why not, worded alike for every such file."""
+    report), at most `limit`, or a PolicyError on that path saying why not, worded alike for
+    every such file."""
     if path.is_dir():
         raise PolicyError(f"is a directory, not {what}", path=str(path))
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = _read_at_most(handle, limit)
     except FileNotFoundError:
         raise PolicyError("no such file", path=str(path)) from None
     except OSError as error:
         reason = (error.strerror or type(error).__name__).lower()
         raise PolicyError(f"cannot read: {reason}", path=str(path)) from None
+    if data is None:
+        raise PolicyError(f"is larger than {_size(limit)}: not {what}", path=str(path))
+    return data
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes | None:
+    """All of an open file, or None when it holds more than `limit` bytes.
+
+    A regular file's size is known: one larger is refused unread, and one that is not is
+    read with one request of that size (a file growing meanwhile is read on, up to the
+    cap). Anything else is read a chunk at a time until its end or the cap.
+    """
+    info = os.fstat(handle.fileno())
+    size = info.st_size if stat.S_ISREG(info.st_mode) else 0
+    if size > limit:
+        return None
+    parts: list[bytes] = []
+    total = 0
+    while total <= limit:
+        part = handle.read(min(max(size + 1 - total, _CHUNK_BYTES), limit + 1 - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    if total > limit:
+        return None
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _size(limit: int) -> str:
+    """A byte count as the size error words it: `512 MiB` when whole mebibytes."""
+    mebibytes, rest = divmod(limit, 1024 * 1024)
+    return f"{mebibytes:,} MiB" if mebibytes and not rest else f"{limit:,} bytes"
 
 
 class ParseError(Exception):

@@ -5,6 +5,7 @@ on one line naming the input and what is wrong, and nothing is written."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from adlint.cli import main
+from adlint.errors import MAX_NAMED_FILE_BYTES, PolicyError, read_named_file
 from tests.core.fresh import run_adlint
 
 ARTICLE = (
@@ -59,7 +61,10 @@ def test_a_missing_input_is_named(shards, capsys):
 def test_a_directory_input_is_named(shards, capsys):
     Path("shard-2").mkdir()
     code, err = merge(capsys, "good.json", "shard-2")
-    assert (code, err) == (2, "adlint: error: shard-2: is a directory, not a report\n")
+    assert (code, err) == (
+        2,
+        "adlint: error: shard-2: is a directory, not an adlint JSON or SARIF report\n",
+    )
 
 
 def test_an_empty_input_is_named(shards, capsys):
@@ -210,7 +215,10 @@ def test_good_inputs_still_merge(shards, capsys):
 @pytest.mark.parametrize(
     ("prepare", "expected"),
     [
-        (lambda: Path("d").mkdir(), "adlint: error: d: is a directory, not a report\n"),
+        (
+            lambda: Path("d").mkdir(),
+            "adlint: error: d: is a directory, not an adlint JSON or SARIF report\n",
+        ),
         (lambda: Path("d").write_text('{"findings": [{"rule"'), "adlint: error: d:1: ends too"),
     ],
 )
@@ -220,3 +228,44 @@ def test_the_real_entry_point_prints_one_line_and_no_traceback(shards, prepare, 
     assert result.returncode == 2
     assert result.stderr.startswith(expected) and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+TOO_LARGE = (
+    f"is larger than {MAX_NAMED_FILE_BYTES // 2**20} MiB: not an adlint JSON or SARIF report"
+)
+
+
+def test_an_input_over_the_size_cap_is_refused_unread(shards):
+    """A sparse file one byte over the cap (made at once, no disk used): refused before a
+    byte is read, so a process with less memory than the cap gives the error too."""
+    with Path("huge.json").open("wb") as handle:
+        handle.truncate(MAX_NAMED_FILE_BYTES + 1)
+    result = run_adlint(shards, "merge", "good.json", "huge.json", memory_mb=400)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"adlint: error: huge.json: {TOO_LARGE}\n"
+
+
+def test_an_endless_input_is_refused_at_the_cap(shards, capsys):
+    """/dev/zero has no size to check first: it is read up to the cap, and no further."""
+    code, err = merge(capsys, "good.json", "/dev/zero")
+    assert (code, err) == (2, f"adlint: error: /dev/zero: {TOO_LARGE}\n")
+
+
+def test_the_cap_is_exact_for_files_pipes_and_devices(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    limit = 3 * 2**20 + 7  # past a read's chunk, and no whole number of MiB
+    exact, over = Path("exact"), Path("over")
+    exact.write_bytes(b"x" * limit)
+    over.write_bytes(b"x" * (limit + 1))
+    assert read_named_file(exact, "a report", limit=limit) == b"x" * limit
+    with pytest.raises(PolicyError, match=f"^over: is larger than {limit:,} bytes: not a report$"):
+        read_named_file(over, "a report", limit=limit)
+    with pytest.raises(PolicyError, match=f"is larger than {limit:,} bytes"):
+        read_named_file(Path("/dev/zero"), "a report", limit=limit)
+    reader, writer = os.pipe()  # `adlint merge <(cat shard.json)` reads a pipe
+    with os.fdopen(writer, "wb") as stream:
+        stream.write(b'{"findings": []}')
+    try:
+        assert read_named_file(Path(f"/dev/fd/{reader}"), "a report") == b'{"findings": []}'
+    finally:
+        os.close(reader)

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple, TextIO, cast
+from typing import TYPE_CHECKING, NamedTuple, TextIO, cast
 
 from adlint.commands import COMMANDS
 from adlint.commands.common import (
+    Targets,
     add_lint_arguments,
     add_policy_arguments,
     check_output_file,
@@ -36,6 +37,13 @@ from adlint.formats import RunInfo, Tally, Writer, writer_for
 from adlint.formats.summary import SummaryWriter
 from adlint.formats.text import TextWriter
 from adlint.setting import FAIL_ON
+
+if TYPE_CHECKING:
+    from adlint.policy import Policy
+
+Fixer = Callable[["Policy", Targets], object]
+"""Fixes the files before a check (`check --fix`, `adlint fix`): given the check's policy and
+its files, walked once for both."""
 
 FORMATS = ("auto", *WRITERS)
 _FORMAT_PREFIX = re.compile(rf"^({'|'.join(WRITERS)}):(.+)$")
@@ -130,11 +138,13 @@ def resolve_format(name: str | None, output: Path | None = None) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def run(args: argparse.Namespace, fix: Callable[[], object] | None = None) -> int:
+def run(args: argparse.Namespace, fix: Fixer | None = None) -> int:
     """Lint and write every output; `fix` (`check --fix`, `adlint fix`) first fixes the files.
 
     Every usage error (config, flags, the baseline, the outputs) is raised before `fix` runs
-    and before any output is opened: a run that exits 2 has changed no article.
+    and before any output is opened: a run that exits 2 has changed no article. `fix` is
+    given this run's policy and files, so the PATHs are walked once and the files fixed
+    are the files linted.
     """
     if fix is None and getattr(args, "fix", False):
         fix = _fixer(args)
@@ -148,14 +158,19 @@ def run(args: argparse.Namespace, fix: Callable[[], object] | None = None) -> in
         accepted = read_baseline(args.baseline)
     format_name = resolve_format(args.format, main_output)
     written = [path for _, path in extra_outputs]
-    stream = lint_stream(args, policy, [main_output, *written] if main_output else written)
+    stream = lint_stream(
+        args,
+        policy,
+        [main_output, *written] if main_output else written,
+        walk_once=fix is not None,
+    )
     info = RunInfo(rules=stream.rules, fail_on=threshold, policy_files=policy.files)
     tally = Tally()
     with ExitStack() as stack:
         main_stream = _open(main_output, stack)
         extra_streams = [(name, _open(path, stack)) for name, path in extra_outputs]
         if fix is not None:
-            fix()
+            fix(policy, stream.targets)
         if format_name in ("text", "parsable") and main_output is None:
             stop_workflow_commands(main_stream, stack)  # their lines start with paths
         if format_name == "text":
@@ -187,10 +202,10 @@ def run(args: argparse.Namespace, fix: Callable[[], object] | None = None) -> in
     return 1 if tally.failing(threshold) else 0
 
 
-def _fixer(args: argparse.Namespace) -> Callable[[], object]:
+def _fixer(args: argparse.Namespace) -> Fixer:
     from adlint.commands.fix import apply_fixes  # fixing runs only
 
-    return lambda: apply_fixes(args, diff=False)
+    return lambda policy, targets: apply_fixes(args, diff=False, policy=policy, targets=targets)
 
 
 def stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:

@@ -35,6 +35,9 @@ from adlint.timelimit import DEFAULT_SECONDS
 if TYPE_CHECKING:
     from adlint.policy import Policy, Rule
 
+Targets = Callable[[], Iterator[Target]]
+"""Walks the PATHs (or reads standard input) when called: the files a command works on."""
+
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("policy")
@@ -263,6 +266,8 @@ class LintStream:
 
     rules: list[Rule]
     outcomes: Iterator[Outcome]
+    targets: Targets
+    """The files linted (walked when first called; see `lint_stream`'s `walk_once`)."""
 
 
 def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
@@ -277,7 +282,11 @@ def lint(args: argparse.Namespace, policy: Policy) -> LintResult:
 
 
 def lint_stream(
-    args: argparse.Namespace, policy: Policy, written: Sequence[Path] = ()
+    args: argparse.Namespace,
+    policy: Policy,
+    written: Sequence[Path] = (),
+    *,
+    walk_once: bool = False,
 ) -> LintStream:
     """Lint lazily: the static lint streams in flat memory, file by file.
 
@@ -290,10 +299,16 @@ def lint_stream(
     with the findings; the network is the bottleneck of such runs anyway).
     Usage errors (unknown rules, bad link settings, a bad --shard) are raised here, before
     any file is read or output written.
+
+    With `walk_once`, the stream's `targets` can be called before the lint (`check --fix`
+    fixes the files first): the PATHs are walked at that first call only, and the lint
+    gets the same files again (see `replayed`).
     """
     chosen = selected_rules(policy, args)
     restricted = _restrict(policy, chosen)
     targets = _target_finder(args, policy, warn_empty=True, written=written)
+    if walk_once:
+        targets = replayed(targets)
     links = link_settings(args, policy) if hasattr(args, "check_links") else None
 
     directory = cache_directory(args) if policy.settings.get("cache", True) else None
@@ -326,7 +341,33 @@ def lint_stream(
             if cache is not None:
                 cache.close()
 
-    return LintStream([r for r in policy.rules if r.id in chosen], outcomes())
+    return LintStream([r for r in policy.rules if r.id in chosen], outcomes(), targets)
+
+
+def replayed(targets: Targets) -> Targets:
+    """`targets`, walked at the first call only; later calls give the same files again.
+
+    `check --fix` (and `adlint fix`) works on the files twice: fixes them, then lints what
+    remains. Walking the PATHs twice doubled a large site's system calls, printed every
+    warning of the walk (a symlink not followed, an unreadable `.gitignore`) twice, and
+    could lint a file the fix never saw (one added between the walks). The Targets are held
+    for the run, as `in_path_order` holds their paths anyway. A walk cut short (by an
+    error) is walked again at the next call.
+    """
+    found: list[Target] | None = None
+
+    def replay() -> Iterator[Target]:
+        nonlocal found
+        if found is not None:
+            yield from found
+            return
+        walked = []
+        for target in targets():
+            walked.append(target)
+            yield target
+        found = walked
+
+    return replay
 
 
 def _coalesced(linted: Iterable[Linted]) -> Iterator[Linted]:
@@ -368,10 +409,16 @@ def _display(entry: str | tuple[str, str] | Target) -> str:
     return entry if isinstance(entry, str) else entry[0]
 
 
-def fix_targets(args: argparse.Namespace, policy: Policy) -> Iterator[tuple[Target, Policy]]:
-    """The files `adlint fix` (or `check --fix`) works on, with the rules selected."""
+def fix_targets(
+    args: argparse.Namespace, policy: Policy, targets: Targets | None = None
+) -> Iterator[tuple[Target, Policy]]:
+    """The files `adlint fix` (or `check --fix`) works on, with the rules selected: `targets`
+    when the run walked them already (the check after fixing lints the same files), else
+    the PATHs walked now."""
     restricted = _restrict(policy, selected_rules(policy, args))
-    for target in _target_finder(args, policy)():
+    if targets is None:
+        targets = _target_finder(args, policy, warn_empty=True)
+    for target in targets():
         yield target, restricted
 
 
@@ -381,7 +428,7 @@ def _target_finder(
     *,
     warn_empty: bool = False,
     written: Sequence[Path] = (),
-) -> Callable[[], Iterator[Target]]:
+) -> Targets:
     """A function that walks the PATHs when called (extensions, excluded paths and --shard
     applied), or reads standard input for `-`; flags are validated now, before any file is
     read.
@@ -405,8 +452,9 @@ def _target_finder(
     not_followed: set[str] = set()
 
     def empty(path: str) -> None:
-        if warn_empty and path not in warned:
-            warned.add(path)
+        shown = display_path(Path(path))  # `drafts`, `drafts/` and `./drafts`: one folder
+        if warn_empty and shown not in warned:
+            warned.add(shown)
             warnings.warn(_nothing_under(path, extensions, exclude), stacklevel=2)
 
     def skipped(path: str) -> None:
@@ -419,11 +467,24 @@ def _target_finder(
             stacklevel=2,
         )
 
+    unread: set[str] = set()
+
+    def not_read(path: str, reason: str) -> None:
+        if path in unread:
+            return
+        unread.add(path)
+        warnings.warn(f"{path}: not read ({reason}): the files it ignores are linted", stacklevel=2)
+
     unwritten = _not_written(written)
 
     def targets() -> Iterator[Target]:
         found = discover(
-            args.paths, extensions=extensions, exclude=exclude, on_empty=empty, on_skip=skipped
+            args.paths,
+            extensions=extensions,
+            exclude=exclude,
+            on_empty=empty,
+            on_skip=skipped,
+            on_unread=not_read,
         )
         return (t for t in found if in_shard(t.display, shard) and unwritten(t))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from adlint.commands import COMMANDS, CommandParser, check
 from adlint.commands.common import (
@@ -20,6 +20,10 @@ from adlint.engine import MAX_FILE_BYTES
 from adlint.errors import PolicyError
 from adlint.formats import counted, printable
 from adlint.timelimit import TimeLimitExceeded, cpu_time_limit
+
+if TYPE_CHECKING:
+    from adlint.commands.common import Targets
+    from adlint.policy import Policy
 
 NAME = "fix"
 HELP = COMMANDS[NAME]
@@ -60,19 +64,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
-def apply_fixes(args: argparse.Namespace, *, diff: bool) -> tuple[int, int]:
+def apply_fixes(
+    args: argparse.Namespace,
+    *,
+    diff: bool,
+    policy: Policy | None = None,
+    targets: Targets | None = None,
+) -> tuple[int, int]:
     """Fix every target; return (files changed, edits applied).
 
+    `policy` and `targets` are the check's when a check follows (`check --fix`), so the
+    config is loaded and the PATHs walked once; else they are loaded and walked here.
     Standard input's article goes to standard output whole, fixed or not (what an editor's
     "fix on save" replaces its buffer with), in its own encoding and BOM; with --diff, only
     its diff, as for files.
     """
     from adlint.fix.apply import plan, write  # loaded by fixing runs only
 
-    policy, _ = load_policy_from_args(args)
+    if policy is None:
+        policy, _ = load_policy_from_args(args)
     limit = file_time_limit(args, policy)
     files = edits = 0
-    for target, restricted in fix_targets(args, policy):
+    fixed: set[str] = set()
+    for target, restricted in fix_targets(args, policy, targets):
+        if target.display in fixed:
+            continue  # named twice (`site site/a.md`): one fix, one diff, one count
+        fixed.add(target.display)
         if target.data is not None and len(target.data) > MAX_FILE_BYTES:
             raise PolicyError(f"standard input is larger than {MAX_FILE_BYTES:,} bytes; not fixed")
         try:
@@ -131,12 +148,14 @@ def run(args: argparse.Namespace) -> int:
     for name, value in defaults.items():
         setattr(args, name, getattr(args, name, value))
     # check validates every flag before it lets the fixes be written
-    return check.run(args, fix=lambda: _fix_and_count(args))
+    return check.run(args, fix=lambda policy, targets: _fix_and_count(args, policy, targets))
 
 
-def _fix_and_count(args: argparse.Namespace) -> int:
+def _fix_and_count(
+    args: argparse.Namespace, policy: Policy | None = None, targets: Targets | None = None
+) -> int:
     """Fix (with --diff, print the fixes) and say how many on standard error; the edits."""
-    files, edits = apply_fixes(args, diff=args.diff)
+    files, edits = apply_fixes(args, diff=args.diff, policy=policy, targets=targets)
     verb = "would fix" if args.diff else "fixed"
     what = f"{counted(edits, 'finding')} in {counted(files, 'file')}"
     print(f"adlint: {verb} {what}", file=sys.stderr)

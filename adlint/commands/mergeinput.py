@@ -75,7 +75,7 @@ def load_report(path: Path) -> Report:
 
 
 def _read(path: Path) -> str:
-    data = read_named_file(path, "a report")
+    data = read_named_file(path, "an adlint JSON or SARIF report")
     if not data.strip():
         raise PolicyError(
             "is empty, not a report (did the shard's run fail before writing?)", path=str(path)

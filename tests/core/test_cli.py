@@ -444,3 +444,13 @@ def test_the_files_a_check_writes_are_not_linted(site: Path, capsys):
     # written by an earlier run, they are articles like any other
     code, report = run_json(capsys, ".")
     assert (code, report["summary"]["files"]) == (1, 4)
+
+
+def test_a_folder_named_twice_is_warned_about_once(site: Path, capsys):
+    (site / "drafts").mkdir()
+    assert main(["check", "drafts", "drafts/", "./drafts"]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "adlint: warning: no files to lint under drafts/ "
+        "(extensions: .md, .markdown, .mdx, .html, .htm)\n"
+    )

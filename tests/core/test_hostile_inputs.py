@@ -306,7 +306,7 @@ def test_front_matter_value_python_cannot_build_is_invalid_yaml(
     findings = json.loads(capsys.readouterr().out)["findings"]
     [problem] = [f for f in findings if f["rule"] == "parse-error"]
     assert problem["message"].startswith(
-        f"Could not read or parse this file: invalid YAML front matter: {reason}"
+        f"Could not read or parse: invalid YAML front matter: {reason}"
     )
     assert "internal error" not in problem["message"]
     assert any(f["rule"] == "affiliate-link" for f in findings)  # the body is still linted

@@ -162,7 +162,7 @@ def test_running_out_of_memory_on_one_file_is_that_files_parse_error_even_under_
     assert code == 1
     broken = [(f["rule"], f["message"]) for f in findings if f["path"] == "b.md"]
     assert broken == [
-        ("parse-error", "Could not read or parse this file: not enough memory to parse this file")
+        ("parse-error", "Could not read or parse: not enough memory to parse this file")
     ]
     gave_up = [f["message"] for f in findings if f["rule"] == "ad-density"]
     assert gave_up == ["rule ad-density gave up on this file: not enough memory"] * 2

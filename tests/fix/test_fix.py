@@ -325,3 +325,26 @@ def test_a_file_over_the_time_limit_is_left_alone_and_reported(tmp_path, capsys)
     assert (tmp_path / "post.md").read_text() == "Intro.\n\n\nEnd.\n"
     assert (tmp_path / "slow.md").read_text() == slow
     assert "took more than 0.3 s of CPU time" in capsys.readouterr().out
+
+
+def test_a_file_named_twice_is_fixed_once(tmp_path, capsys, monkeypatch):
+    """`fix site site/post.md` walks to post.md twice: one diff, one count, one "not
+    fixable" line for the Markdown link (rel cannot be added to it), as the check after
+    fixing reports the file once."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    post = tmp_path / "site" / "post.md"
+    original = "[deal](https://www.amazon.com/dp/B000000001?tag=pub-20)\n"
+    post.write_text(original)
+    assert main(["fix", "--diff", "--no-config", "site", "site/post.md"]) == 1
+    out, err = capsys.readouterr()
+    assert out.count("+++ b/site/post.md") == 1 and out.count(f"+{DISCLOSURE}") == 1
+    assert err.count("site/post.md:1:1: not fixable (affiliate-rel-missing)") == 1
+    assert err.endswith("adlint: would fix 1 finding in 1 file\n")
+    assert post.read_text() == original  # --diff changes nothing
+
+    main(["fix", "--no-config", "site", "./site/post.md"])
+    out, err = capsys.readouterr()
+    assert post.read_text().count(DISCLOSURE) == 1
+    assert err.count("not fixable (affiliate-rel-missing)") == 1
+    assert "adlint: fixed 1 finding in 1 file\n" in err

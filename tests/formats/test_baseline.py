@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from adlint.cli import main
+from adlint.errors import MAX_NAMED_FILE_BYTES
 
 OLD = "[old deal](https://www.amazon.com/dp/B0OLD?tag=someone-20)\n"
 
@@ -100,3 +101,15 @@ def test_a_baseline_that_is_not_one_says_how_to_make_one(site: Path, capsys, tex
     err = capsys.readouterr().err
     assert err.startswith(f"adlint: error: bad.json: not an adlint baseline file ({what}")
     assert err.endswith("); `adlint baseline` writes one\n")
+
+
+def test_a_baseline_over_the_size_cap_is_refused_unread(site: Path, capsys):
+    """A sparse file one byte over the cap (no disk used): `--baseline` shares merge's
+    reader, and its cap."""
+    with (site / "huge.json").open("wb") as handle:
+        handle.truncate(MAX_NAMED_FILE_BYTES + 1)
+    assert main(["check", "post.md", "--baseline", "huge.json"]) == 2
+    mebibytes = MAX_NAMED_FILE_BYTES // 2**20
+    assert capsys.readouterr().err == (
+        f"adlint: error: huge.json: is larger than {mebibytes} MiB: not an adlint baseline file\n"
+    )

@@ -120,17 +120,23 @@ def plan(target: Target, policy: Policy) -> FixResult | None:
 
 
 def write(target: Target, result: FixResult) -> None:
-    """Replace the file atomically (temp file in the same directory, then rename)."""
+    """Replace the file atomically (temp file in the same directory, then rename).
+
+    A symlinked article is written through, as editors and other fixers write it: renamed
+    over the link itself, the fix replaced the link with a copy and left the real article,
+    the one the site builds, unfixed.
+    """
     payload = result.payload()
-    mode = target.path.stat().st_mode
-    handle, temporary = tempfile.mkstemp(dir=target.path.parent, prefix=".adlint-fix-")
+    destination = Path(os.path.realpath(target.path)) if target.path.is_symlink() else target.path
+    mode = destination.stat().st_mode
+    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".adlint-fix-")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, target.path)
+        os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -348,3 +348,19 @@ def test_a_file_named_twice_is_fixed_once(tmp_path, capsys, monkeypatch):
     assert post.read_text().count(DISCLOSURE) == 1
     assert err.count("not fixable (affiliate-rel-missing)") == 1
     assert "adlint: fixed 1 finding in 1 file\n" in err
+
+
+def test_a_symlinked_article_is_fixed_through_the_link(tmp_path):
+    """The fix used to rename the fixed copy over the link: the link became a regular file
+    and the real article, the one the site builds, stayed unfixed."""
+    real = tmp_path / "real"
+    real.mkdir()
+    src = DISCLOSURE + '\n\n<a href="https://brand.sjv.io/c/1/2/3">x</a>\n'
+    (real / "a.md").write_text(src)
+    alias = tmp_path / "alias.md"
+    alias.symlink_to(real / "a.md")
+    assert main(["fix", "--no-config", str(alias)]) == 0
+    assert alias.is_symlink() and os.readlink(alias) == str(real / "a.md")
+    fixed = src.replace('3">x', '3" rel="sponsored">x')
+    assert (real / "a.md").read_text() == fixed
+    assert sorted(p.name for p in real.iterdir()) == ["a.md"]  # no temp file left beside it

@@ -73,8 +73,8 @@ def add_link_arguments(parser: argparse.ArgumentParser) -> None:
         "--url-timeout",
         type=seconds,
         metavar="SECONDS",
-        help="total time for one URL: every redirect, retry and Retry-After wait; time "
-        "queued for a free slot does not count (default: 6 x --link-timeout, 60)",
+        help="total time for one URL: every redirect, DNS lookup, retry and Retry-After "
+        "wait; time queued for a free slot does not count (default: 6 x --link-timeout, 60)",
     )
     group.add_argument(
         "--link-concurrency",

@@ -26,6 +26,7 @@ from adlint.urls import registered_domain
 if TYPE_CHECKING:
     from adlint.links.guard import AddressPolicy
     from adlint.links.request import Deadline, Hop, Requester
+    from adlint.links.resolver import Resolver
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore runs `import sniffio` on every request; when it is not installed each failed
@@ -43,13 +44,15 @@ def check_urls(
     *,
     progress: bool | None = None,
     policy: AddressPolicy | None = None,
+    resolver: Resolver | None = None,
     normalised: bool = False,
 ) -> dict[str, LinkStatus]:
     """Check every URL once; results are keyed by `normalise_url(url)`.
 
     Non-http(s) URLs come back as "skipped" under their own spelling. `policy` replaces the
-    address guard's policy (tests use it to stand in for a public host). `normalised` says
-    the URLs already went through `normalise_url` and are unique (the link stage's list).
+    address guard's policy (tests use it to stand in for a public host), `resolver` the
+    system resolver (tests point it at a DNS server on 127.0.0.1). `normalised` says the URLs
+    already went through `normalise_url` and are unique (the link stage's list).
     """
     results, todo = _plan(urls, options, normalised=normalised)
     cache = open_cache(options)
@@ -59,7 +62,7 @@ def check_urls(
         for status in cached.values():
             bar.advance(status)
         pending = [url for url in todo if url not in cached]
-        fresh = _run(_check_all(pending, options, bar, policy)) if pending else {}
+        fresh = _run(_check_all(pending, options, bar, policy, resolver)) if pending else {}
         bar.close()
         if cache:
             cache.store(fresh.values())
@@ -70,11 +73,16 @@ def check_urls(
 
 
 async def check_urls_async(
-    urls: Iterable[str], options: LinkOptions, *, policy: AddressPolicy | None = None
+    urls: Iterable[str],
+    options: LinkOptions,
+    *,
+    policy: AddressPolicy | None = None,
+    resolver: Resolver | None = None,
 ) -> dict[str, LinkStatus]:
     """The uncached network stage for callers that already run an event loop."""
     results, todo = _plan(urls, options)
-    fresh = await _check_all(todo, options, Progress(len(todo), enabled=False), policy)
+    bar = Progress(len(todo), enabled=False)
+    fresh = await _check_all(todo, options, bar, policy, resolver)
     return {**results, **fresh}
 
 
@@ -120,7 +128,11 @@ def _run(coroutine: object) -> dict[str, LinkStatus]:
 
 
 async def _check_all(
-    urls: list[str], options: LinkOptions, bar: Progress, policy: AddressPolicy | None
+    urls: list[str],
+    options: LinkOptions,
+    bar: Progress,
+    policy: AddressPolicy | None,
+    resolver: Resolver | None,
 ) -> dict[str, LinkStatus]:
     # httpx and the transport load here, not at import: a run the cache answers needs
     # neither (their import costs ~100 ms).
@@ -130,10 +142,12 @@ async def _check_all(
 
     from adlint.links.guard import AddressGuard, GuardedTransport, allow_all, default_policy
     from adlint.links.request import Deadline, Requester
+    from adlint.links.resolver import SystemResolver
 
     if policy is None:
         policy = allow_all if options.allow_private else default_policy
-    guard = AddressGuard(policy, timeout=options.connect_timeout)
+    system = SystemResolver()  # starts no thread until its first lookup
+    guard = AddressGuard(resolver or system, policy, timeout=options.connect_timeout)
     limits = httpx.Limits(
         max_connections=options.max_concurrency, max_keepalive_connections=options.max_concurrency
     )
@@ -159,7 +173,10 @@ async def _check_all(
             bar.advance(status)
             return status
 
-        statuses = await asyncio.gather(*(check(url) for url in urls))
+        try:
+            statuses = await asyncio.gather(*(check(url) for url in urls))
+        finally:
+            system.close()  # a hung getaddrinfo must not hold the run's end
     statuses = blame_resolver(statuses, guard.names_found, guard.names_missing)
     return {status.url: status for status in statuses}
 

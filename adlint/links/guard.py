@@ -6,6 +6,10 @@ So every host is resolved here, *every* resolved address is judged (one private 
 enough to refuse: DNS rebinding answers with a mix), and the connection is then made to the
 judged address itself, so a second DNS answer cannot swap it (`GuardedBackend`). The same
 check runs before the first request and before every redirect hop.
+
+Lookups run at most `LOOKUPS` at a time, each under the guard's own time limit counted from
+when it gets a slot; the caller (`Requester._vet`) also clips it to what is left of the URL's
+time, and pauses the URL's clock while the lookup waits for a slot.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ import asyncio
 import ipaddress
 import re
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpcore
 import httpx
+
+from adlint.links.resolver import LOOKUPS, Resolver
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressPolicy = Callable[[IPAddress], "str | None"]
@@ -134,45 +141,85 @@ def literal_address(host: str) -> IPAddress | None:
     return None
 
 
+Answer = asyncio.Future[tuple[IPAddress, ...]]
+"""A host's lookup in progress or done: its addresses, or DnsFailure."""
+
+
+@dataclass
+class _Lookup:
+    """One host's lookup, shared by every URL on that host."""
+
+    begun: asyncio.Event
+    """Set once the lookup holds a slot (or needed none): waiting before that is queueing."""
+    result: Answer
+
+
 class AddressGuard:
     """Resolves hosts once per run and judges every address against a policy."""
 
-    def __init__(self, policy: AddressPolicy = default_policy, *, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        policy: AddressPolicy = default_policy,
+        *,
+        timeout: float = 5.0,
+        lookups: int = LOOKUPS,
+    ) -> None:
+        self.resolver = resolver
         self.policy = policy
         self.timeout = timeout
-        self._resolved: dict[str, asyncio.Future[tuple[IPAddress, ...]]] = {}
+        """Seconds one lookup may take once it has a slot; `Requester._vet` clips it to the
+        time left for the URL that asked."""
+        self._slots = asyncio.Semaphore(lookups)
+        self._lookups: dict[str, _Lookup] = {}
         self.names_found: set[str] = set()
         """Host names (not address literals) that resolved."""
         self.names_missing: set[str] = set()
         """Host names the resolver said do not exist."""
 
-    async def addresses(self, host: str) -> tuple[IPAddress, ...]:
-        """The host's addresses, all allowed by the policy; raises UnsafeAddress, DnsFailure."""
-        future = self._resolved.get(host)
-        if future is None:
-            future = asyncio.ensure_future(self._resolve(host))
-            self._resolved[host] = future
-        try:
-            addresses = await asyncio.shield(future)
-        except DnsFailure:
-            if not future.cancelled() and self._resolved.get(host) is future:
-                del self._resolved[host]  # a failed lookup may succeed on a retry
-            raise
+    async def begin(self, host: str) -> Answer:
+        """The lookup of `host`, once it is under way or done. Until then it waits for a
+        lookup slot: queueing, which measures how many hosts the run has, not this one."""
+        lookup = self._lookup(host)
+        await lookup.begun.wait()
+        return lookup.result
+
+    async def addresses(self, host: str, lookup: Answer | None = None) -> tuple[IPAddress, ...]:
+        """The host's addresses, all allowed by the policy; raises UnsafeAddress, DnsFailure.
+        `lookup` is the one `begin` returned: had it failed already, a fresh one would be
+        started and queued. Cancelling the wait (a URL out of time) leaves the lookup running
+        for the others."""
+        addresses = await asyncio.shield(lookup or self._lookup(host).result)
         for ip in addresses:
             reason = self.policy(ip)
             if reason:
                 raise UnsafeAddress(f"refused {reason}" + ("" if str(ip) == host else f" ({host})"))
         return addresses
 
-    async def _resolve(self, host: str) -> tuple[IPAddress, ...]:
+    def _lookup(self, host: str) -> _Lookup:
+        """The host's lookup, started if there is none yet or the last one failed (a failed
+        lookup may succeed on a retry)."""
+        lookup = self._lookups.get(host)
+        if lookup is None or (lookup.result.done() and _failed(lookup.result)):
+            begun = asyncio.Event()
+            result = asyncio.ensure_future(self._resolve(host, begun))
+            result.add_done_callback(lambda _: begun.set())  # never leave a waiter behind
+            result.add_done_callback(_failed)  # retrieved even when every URL gave up on it
+            lookup = self._lookups[host] = _Lookup(begun, result)
+        return lookup
+
+    async def _resolve(self, host: str, begun: asyncio.Event) -> tuple[IPAddress, ...]:
         literal = literal_address(host)
         if literal is not None:
             return (literal,)
-        loop = asyncio.get_running_loop()
+        await self._slots.acquire()
+        begun.set()
+        # The slot is freed when the resolver returns, not when the wait below gives up: a
+        # system lookup keeps its thread until libc gives up, and the thread is the slot.
+        answer = asyncio.ensure_future(self.resolver(host))
+        answer.add_done_callback(self._free_slot)
         try:
-            infos = await asyncio.wait_for(
-                loop.getaddrinfo(host, None, type=socket.SOCK_STREAM), self.timeout
-            )
+            found = await asyncio.wait_for(asyncio.shield(answer), self.timeout)
         except asyncio.TimeoutError:  # noqa: UP041 (not the builtin on Python 3.10)
             raise DnsFailure("DNS lookup timed out", definitive=False) from None
         except socket.gaierror as exc:
@@ -182,11 +229,21 @@ class AddressGuard:
             raise DnsFailure(f"DNS lookup failed: {exc.strerror}", definitive=definitive) from exc
         except UnicodeError as exc:
             raise DnsFailure(f"invalid host name: {exc}", definitive=True) from exc
-        unique = dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos)
+        unique = dict.fromkeys(ipaddress.ip_address(ip.split("%", 1)[0]) for ip in found)
         if not unique:
             raise DnsFailure("DNS lookup returned no address", definitive=True)
         self.names_found.add(host)
         return tuple(unique)
+
+    def _free_slot(self, answer: asyncio.Future[Sequence[str]]) -> None:
+        self._slots.release()
+        _failed(answer)
+
+
+def _failed(future: asyncio.Future[Any]) -> bool:
+    """Whether a finished future failed; reading its exception also keeps asyncio from
+    logging "exception was never retrieved" for a lookup nobody waited for to the end."""
+    return future.cancelled() or future.exception() is not None
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

@@ -66,13 +66,15 @@ class LinkOptions:
     """Longest Retry-After honoured. A server asking for more is reported as unreachable at
     once rather than stalling the run (lychee#2027: seconds became minutes)."""
     url_timeout: float | None = None
-    """Seconds one URL may take in all: every redirect hop, retry and Retry-After wait. None
-    means six request timeouts (60 s by default: room for HEAD, the GET fallback, a few hops
-    and retries). Without it a server answering 429 with Retry-After just under the cap, hop
-    after hop, could hold one link for many minutes and stall a CI job. The clock starts when
-    the URL's first request gets its connection slots and stops while a later one waits for
-    them: queueing measures how many links the run has, not how slow this server is, and
-    counting it would time out every link of a large site. See `url_budget`."""
+    """Seconds one URL may take in all: every redirect hop, DNS lookup, retry and Retry-After
+    wait. None means six request timeouts (60 s by default: room for HEAD, the GET fallback, a
+    few hops and retries). Without it a server answering 429 with Retry-After just under the
+    cap, hop after hop, could hold one link for many minutes and stall a CI job, and a redirect
+    to a host whose DNS hangs could add a lookup's whole `connect_timeout` per hop. The clock
+    starts when the URL's first DNS lookup is under way and stops while a later lookup waits
+    for a lookup slot or a request for its connection slots: queueing measures how many links
+    the run has, not how slow this server is, and counting it would time out every link of a
+    large site. See `url_budget`."""
     max_redirects: int = 10
     """Redirect hops followed, as lychee; cloaked affiliate links use 1-4."""
     user_agent: str = DEFAULT_USER_AGENT

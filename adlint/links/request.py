@@ -43,6 +43,7 @@ class Failure:
 
 
 _TIMED_OUT = Failure("unreachable", "timed out", True)
+_LOOKUP_TIMED_OUT = Failure("unreachable", "DNS lookup timed out", True)
 _NO_RETRY = "the wait for the next retry"
 """What would have passed the URL's time limit, for Hop.note, when no Retry-After was sent."""
 
@@ -64,12 +65,14 @@ class Hop:
 
 
 class Deadline:
-    """One URL's time budget (`LinkOptions.url_budget`), shared by all its hops and retries.
+    """One URL's time budget (`LinkOptions.url_budget`), shared by all its hops, their DNS
+    lookups and retries.
 
-    The clock runs only while the URL is being worked on: it starts when the first request
-    gets its slots (global and per-host) and is paused while a later request waits for them.
-    Queueing depends on how many other links the run has, not on this server, and counting it
-    would make every link of a large site time out.
+    The clock runs only while the URL is being worked on: it starts when its first lookup is
+    under way (`AddressGuard.begin`) and is paused while a later lookup waits for a lookup
+    slot or a request for its connection slots (global and per-host). Queueing depends on how
+    many other links the run has, not on this server, and counting it would make every link
+    of a large site time out.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -78,7 +81,8 @@ class Deadline:
         self._queued = 0.0
 
     def got_slots(self, waited_since: float) -> None:
-        """A request got its slots after waiting since `waited_since` (time.monotonic())."""
+        """A lookup or request got its slots after waiting since `waited_since`
+        (time.monotonic()); the first call starts the clock."""
         now = time.monotonic()
         if self._started is None:
             self._started = now
@@ -97,7 +101,8 @@ class Deadline:
 
 
 class OutOfTime(Exception):
-    """The URL's time limit cut a request short (`sent`) or left none to send it."""
+    """The URL's time limit cut a request or DNS lookup short (`sent`) or left no time to
+    begin it."""
 
     def __init__(self, sent: bool) -> None:
         super().__init__("URL time limit reached")
@@ -187,7 +192,10 @@ class Requester:
         method, attempts, retries = "HEAD", 0, 0
         while True:
             try:
-                await self._vet(url)
+                await self._vet(url, deadline)
+            except OutOfTime as exc:
+                failure = _LOOKUP_TIMED_OUT if exc.sent else _TIMED_OUT
+                return Hop(None, None, failure, attempts, retries, "", True)
             except (UnsafeAddress, DnsFailure, httpx.InvalidURL) as exc:
                 failure = classify_error(exc)
                 if not failure.retryable or retries >= self.options.retries:
@@ -244,12 +252,24 @@ class Requester:
         """Never earlier than the server asked; a little later, spread out."""
         return wait + self._rng.uniform(0, 0.1 * max(wait, self.options.backoff_base))
 
-    async def _vet(self, url: str) -> None:
-        """Refuse before any connection, for every hop; the transport checks again."""
+    async def _vet(self, url: str, deadline: Deadline) -> None:
+        """Refuse before any connection, for every hop; the transport checks again. The lookup
+        gets the guard's limit clipped to what is left of the URL's time (OutOfTime when that
+        clipping ends it): a redirect to a host whose DNS hangs must not add the guard's
+        whole limit to a URL that has almost none left."""
         host = host_of(url)
         if not host:
             raise httpx.InvalidURL("no host")
-        await self.guard.addresses(host)
+        queued = time.monotonic()
+        lookup = await self.guard.begin(host)
+        deadline.got_slots(queued)
+        left = deadline.remaining()
+        if left <= 0:
+            raise OutOfTime(sent=False)
+        try:
+            await asyncio.wait_for(self.guard.addresses(host, lookup), left)
+        except asyncio.TimeoutError:  # noqa: UP041 (not the builtin on Python 3.10)
+            raise OutOfTime(sent=True) from None
 
     async def _send(self, method: str, url: str, deadline: Deadline) -> tuple[int, httpx.Headers]:
         """One exchange under the slots, bounded by the request timeout clipped to what is

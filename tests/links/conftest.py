@@ -22,6 +22,8 @@ import pytest
 
 from adlint.links import LinkOptions
 
+from .localdns import LocalDns
+
 Handler = Callable[["Exchange"], Awaitable[None]]
 REASONS = {200: "OK", 301: "Moved", 302: "Found", 404: "Not Found", 405: "Not Allowed"}
 
@@ -179,6 +181,14 @@ def server() -> Iterator[LocalServer]:
 def other_server() -> Iterator[LocalServer]:
     """A second loopback host, so a redirect can change registered domain."""
     instance = LocalServer("127.0.0.2")
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def dns() -> Iterator[LocalDns]:
+    """A DNS server on 127.0.0.1 that answers nothing until a test adds records."""
+    instance = LocalDns()
     yield instance
     instance.close()
 

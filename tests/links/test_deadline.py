@@ -6,16 +6,20 @@ sleeps, not the machine's load, decide how many requests fit in the budget.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 
 from adlint.links import LinkOptions, check_urls
+from adlint.links.resolver import LOOKUPS
 
 from .conftest import LocalServer, delayed, redirect, sequence, status
+from .localdns import LocalDns
 
 
-def check_one(url: str, options: LinkOptions):
-    [result] = check_urls([url], options, progress=False).values()
+def check_one(url: str, options: LinkOptions, dns: LocalDns | None = None):
+    resolver = dns.resolver if dns else None
+    [result] = check_urls([url], options, progress=False, resolver=resolver).values()
     return result
 
 
@@ -112,6 +116,85 @@ def test_limit_leaves_a_quick_url_alone(server: LocalServer, options: LinkOption
     url = server.route("/b", sequence(status(500), status(200)))
     result = check_one(server.url("/a"), replace(options, url_timeout=5.0))
     assert (result.verdict, result.chain, result.attempts) == ("ok", (url,), 3)
+
+
+def test_redirect_to_a_name_dns_never_answers_is_cut_at_the_limit(
+    server: LocalServer, dns: LocalDns, options: LinkOptions
+) -> None:
+    # The lookup's own limit (connect_timeout, 5 s) is ten times the URL's: the lookup of
+    # the second hop must be cut when the URL's time runs out, not when its own does.
+    limit = 0.5
+    slow = f"http://slow.test:{server.port}/page"
+    url = server.route("/out", redirect(slow, 302))
+    patient = replace(options, connect_timeout=5.0, url_timeout=limit)
+    began = time.monotonic()
+    result = check_one(url, patient, dns)
+    took = time.monotonic() - began
+    assert (result.verdict, result.status) == ("unreachable", None)
+    assert result.chain == (slow,) and result.final_url == slow
+    assert result.reason == (
+        f"DNS lookup timed out; gave up at the {limit:g} s time limit per URL"
+        " (1 attempt, 1 redirect)"
+    )
+    assert dns.count("slow.test") == 1 and server.count("/page") == 0
+    assert took < patient.connect_timeout
+
+
+def test_first_lookup_and_its_retries_count_against_the_limit(
+    server: LocalServer, dns: LocalDns, options: LinkOptions
+) -> None:
+    # Each lookup gives up after 0.3 s and is retried (five retries allowed); the URL's 0.8 s
+    # cut the third one short. Before any request, so nothing else used the time.
+    own, limit = 0.3, 0.8
+    url = f"http://slow.test:{server.port}/"
+    retrying = replace(options, connect_timeout=own, url_timeout=limit, retries=5)
+    result = check_one(url, retrying, dns)
+    assert (result.verdict, result.attempts, result.chain) == ("unreachable", 0, ())
+    assert result.reason == (
+        f"DNS lookup timed out; gave up at the {limit:g} s time limit per URL"
+        " (0 attempts, 0 redirects)"
+    )
+    assert dns.count("slow.test") == math.ceil(limit / own) and server.count() == 0
+
+
+def test_lookup_that_fits_in_the_limit_is_not_cut(
+    server: LocalServer, dns: LocalDns, options: LinkOptions
+) -> None:
+    dns.records["fast.test"] = (server.host, 0.3)
+    target = f"http://fast.test:{server.port}/page"
+    url = server.route("/out", redirect(target, 302))
+    result = check_one(url, replace(options, url_timeout=1.0), dns)
+    assert (result.verdict, result.status, result.chain) == ("redirected", 200, (target,))
+    assert dns.count("fast.test") == 1 and server.count("/page", "HEAD") == 1
+
+
+def test_lookup_cut_by_the_limit_is_not_cached(
+    server: LocalServer, dns: LocalDns, options: LinkOptions
+) -> None:
+    url = server.route("/out", redirect(f"http://slow.test:{server.port}/", 302))
+    cached = replace(options, use_cache=True, connect_timeout=5.0, url_timeout=0.4)
+    first = check_one(url, cached, dns)
+    again = check_one(url, cached, dns)
+    assert first.verdict == again.verdict == "unreachable" and not again.cached
+    assert again.reason.startswith("DNS lookup timed out; gave up at the 0.4 s time limit")
+    assert dns.count("slow.test") == 2 and server.count("/out", "HEAD") == 2
+
+
+def test_time_queued_for_a_lookup_slot_does_not_count(
+    server: LocalServer, dns: LocalDns, options: LinkOptions
+) -> None:
+    # LOOKUPS names resolve at a time, each in 0.25 s: four waves, so the last names wait
+    # 0.75 s for a slot, longer than the whole 0.7 s limit; counting it would time them out.
+    waves, delay, limit = 4, 0.25, 0.7
+    names = [f"n{n}.test" for n in range((waves - 1) * LOOKUPS + 1)]
+    for name in names:
+        dns.records[name] = (server.host, delay)
+    urls = [f"http://{name}:{server.port}/" for name in names]
+    results = check_urls(urls, replace(options, url_timeout=limit), resolver=dns.resolver)
+    assert [results[url].verdict for url in urls] == ["ok"] * len(urls)
+    assert dns.most_unanswered == LOOKUPS and len(dns.queries) == len(names)
+    first, last = dns.queries[0].at, dns.queries[-1].at
+    assert last - first >= (waves - 1) * delay > limit
 
 
 def test_default_limit_is_six_request_timeouts() -> None:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from dataclasses import replace
 
 import pytest
 
 from adlint.links import LinkOptions, check_urls
-from adlint.links.guard import IPAddress, default_policy, literal_address
+from adlint.links.guard import (
+    AddressGuard,
+    DnsFailure,
+    IPAddress,
+    allow_all,
+    default_policy,
+    literal_address,
+)
 
 from .conftest import LocalServer, redirect
+from .localdns import LocalDns
 
 REFUSED_HOSTS = [
     "127.0.0.1",
@@ -131,3 +140,35 @@ def test_other_spellings_of_this_machine_are_refused(
     [result] = check_urls([url], replace(options, allow_private=False)).values()
     assert result.verdict == "unsafe" and result.reason.startswith("refused "), result
     assert result.attempts == 0 and server.count() == 0
+
+
+def test_a_lookup_keeps_its_slot_until_the_resolver_answers(dns: LocalDns) -> None:
+    """The guard's limit ends the wait, not the lookup: a system lookup holds its thread until
+    libc gives up, so with one slot the next lookup starts when the answer came, not when the
+    guard stopped waiting for it."""
+    own, answer_after = 0.1, 0.5
+    dns.records["slow.test"] = ("127.0.0.1", answer_after)
+    dns.records["next.test"] = ("127.0.0.2", 0.0)
+
+    async def lookups() -> tuple[IPAddress, ...]:
+        guard = AddressGuard(dns.resolver, allow_all, timeout=own, lookups=1)
+        with pytest.raises(DnsFailure, match="DNS lookup timed out"):
+            await guard.addresses("slow.test")
+        return await guard.addresses("next.test")
+
+    assert asyncio.run(lookups()) == (ipaddress.ip_address("127.0.0.2"),)
+    slow, after = dns.queries
+    assert (slow.name, after.name) == ("slow.test", "next.test")
+    assert after.at - slow.at >= answer_after
+
+
+def test_a_failed_lookup_is_asked_again(dns: LocalDns) -> None:
+    async def twice() -> tuple[IPAddress, ...]:
+        guard = AddressGuard(dns.resolver, allow_all, timeout=0.2)
+        with pytest.raises(DnsFailure, match="DNS lookup timed out"):
+            await guard.addresses("late.test")
+        dns.records["late.test"] = ("127.0.0.3", 0.0)
+        return await guard.addresses("late.test")
+
+    assert asyncio.run(twice()) == (ipaddress.ip_address("127.0.0.3"),)
+    assert dns.count("late.test") == 2

@@ -102,6 +102,9 @@ def histogram(bins: Sequence[DensityBin], threshold: float | None, title: str) -
     if not bins:
         return ""
     height, base, left = 230, 180, 36
+    top = 40
+    """Where the tallest bar ends: its count sits above it, the limit's label above that,
+    so neither is drawn over a bar (a label inside the plot covered the tallest one)."""
     slot = (WIDTH - left - 8) / len(bins)
     largest = max(b.files for b in bins) or 1
     parts = [
@@ -111,7 +114,7 @@ def histogram(bins: Sequence[DensityBin], threshold: float | None, title: str) -
     limit_x = None
     for index, item in enumerate(bins):
         x = left + index * slot
-        bar = (base - 20) * item.files / largest
+        bar = (base - top) * item.files / largest
         tone = "muted" if item.low is None else ("warning" if item.over else "accent")
         if item.over and limit_x is None:
             limit_x = x
@@ -126,9 +129,9 @@ def histogram(bins: Sequence[DensityBin], threshold: float | None, title: str) -
         )
     if limit_x is not None and threshold is not None:
         parts.append(
-            f'<line x1="{limit_x:.1f}" y1="14" x2="{limit_x:.1f}" y2="{base}" '
+            f'<line x1="{limit_x:.1f}" y1="4" x2="{limit_x:.1f}" y2="{base}" '
             f'class="stroke-limit" stroke-width="1.5"/>'
-            f'<text x="{limit_x + 4:.1f}" y="24" class="muted">limit {threshold:g}</text>'
+            f'<text x="{limit_x + 4:.1f}" y="14" class="muted">limit {threshold:g}</text>'
         )
     parts.append(
         f'<text x="{WIDTH / 2:.0f}" y="{height - 8}" text-anchor="middle" class="muted">'

@@ -11,7 +11,8 @@ import pytest
 from adlint.cli import main
 from adlint.finding import Finding, Severity
 from adlint.report import html
-from adlint.report.model import BrokenLink, FileSummary, LinkUse, Report
+from adlint.report.charts import histogram
+from adlint.report.model import BrokenLink, DensityBin, FileSummary, LinkUse, Report
 
 HOSTILE_NAME = 'x"><img src=x onerror=alert(1)>.md'
 HOSTILE_TITLE = '<script>alert("title")</script>"><img src=x onerror=alert(2)>'
@@ -216,3 +217,24 @@ def test_suppressed_finding_in_details_is_muted_with_its_reason() -> None:
 def test_links_section_says_when_links_were_not_checked() -> None:
     page = html.render(_report())
     assert "Links were not checked" in page[page.index('id="links"') :]
+
+
+@pytest.mark.parametrize("tallest", [0, 4, 5])
+def test_the_density_limit_label_is_drawn_over_no_bar_or_count(tallest: int) -> None:
+    """The "limit 6" label sat inside the plot, over the tallest bar just past the limit (the
+    seeds' 6-8 bin). SVG text at font-size 12 spans 12 px above its baseline."""
+    bins = [DensityBin("no ads", None, 0, 1, False)] + [
+        DensityBin(f"{low}-{low + 2}", low, low + 2, 3 if n != tallest else 9, low >= 6)
+        for n, low in enumerate(range(0, 14, 2))
+    ]
+    svg = histogram(bins, 6, "Ad density")
+    label = re.search(r'<text x="([\d.]+)" y="([\d.]+)" class="muted">limit 6</text>', svg)
+    assert label is not None
+    label_bottom = float(label.group(2))
+    bar_tops = [float(y) for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', svg)]
+    counts = [
+        float(y) - 12
+        for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)" text-anchor="middle">', svg)
+    ]
+    assert label_bottom < min(bar_tops) and label_bottom < min(counts)
+    assert label_bottom - 12 >= 0  # inside the picture

@@ -203,9 +203,11 @@ def run(args: argparse.Namespace, fix: Fixer | None = None) -> int:
 
 
 def _fixer(args: argparse.Namespace) -> Fixer:
-    from adlint.commands.fix import apply_fixes  # fixing runs only
+    """`check --fix` fixes as `adlint fix` does and says so alike ("fixed N findings in M
+    files" on standard error): it used to fix in silence."""
+    from adlint.commands.fix import fix_and_count  # fixing runs only
 
-    return lambda policy, targets: apply_fixes(args, diff=False, policy=policy, targets=targets)
+    return lambda policy, targets: fix_and_count(args, policy, targets, diff=False)
 
 
 def stop_workflow_commands(stream: TextIO, stack: ExitStack) -> None:

@@ -98,8 +98,15 @@ def apply_fixes(
         except TimeLimitExceeded:
             result = None  # the check after fixing gives it up too, and reports it
         for finding, reason in result.skipped if result is not None else ():
+            # where the finding is once fixed, as the check after fixing reports it; a diff
+            # changes nothing, so there it is where it was
+            line, column = (
+                (finding.line, finding.column)
+                if diff
+                else result.position_after(finding.line, finding.column)
+            )
             print(  # the path is a file name: no terminal escapes from it
-                f"{_shown(finding.path)}:{finding.line}:{finding.column}: not fixable "
+                f"{_shown(finding.path)}:{line}:{column}: not fixable "
                 f"({printable(finding.rule)}): {printable(reason)}",
                 file=sys.stderr,
             )
@@ -134,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
             if args.diff:  # a diff's lines are article text: pause workflow commands as check
                 check.stop_workflow_commands(sys.stdout, stack)
                 sys.stdout.flush()  # before any "not fixable" line reaches the log on stderr
-            edits = _fix_and_count(args)
+            edits = fix_and_count(args, diff=args.diff)
         return 1 if args.diff and edits else 0
     defaults = {
         "format": "text",
@@ -148,15 +155,21 @@ def run(args: argparse.Namespace) -> int:
     for name, value in defaults.items():
         setattr(args, name, getattr(args, name, value))
     # check validates every flag before it lets the fixes be written
-    return check.run(args, fix=lambda policy, targets: _fix_and_count(args, policy, targets))
+    return check.run(
+        args, fix=lambda policy, targets: fix_and_count(args, policy, targets, diff=False)
+    )
 
 
-def _fix_and_count(
-    args: argparse.Namespace, policy: Policy | None = None, targets: Targets | None = None
+def fix_and_count(
+    args: argparse.Namespace,
+    policy: Policy | None = None,
+    targets: Targets | None = None,
+    *,
+    diff: bool,
 ) -> int:
-    """Fix (with --diff, print the fixes) and say how many on standard error; the edits."""
-    files, edits = apply_fixes(args, diff=args.diff, policy=policy, targets=targets)
-    verb = "would fix" if args.diff else "fixed"
+    """Fix (with `diff`, print the fixes) and say how many on standard error; the edits."""
+    files, edits = apply_fixes(args, diff=diff, policy=policy, targets=targets)
+    verb = "would fix" if diff else "fixed"
     what = f"{counted(edits, 'finding')} in {counted(files, 'file')}"
     print(f"adlint: {verb} {what}", file=sys.stderr)
     return edits

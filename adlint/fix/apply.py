@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adlint.document import line_starts_of
 from adlint.engine import lint_document, target_bytes
 from adlint.errors import ParseError
 from adlint.fix.actions import FixAction, parse_fix
@@ -46,6 +47,21 @@ class FixResult:
 
     def diff(self) -> str:
         return unified_diff(self.original, self.fixed, self.applied, self.path)
+
+    def position_after(self, line: int, column: int) -> tuple[int, int]:
+        """Where the original's 1-based (line, column) is in the fixed text: what a finding
+        left unfixed is reported at by the check after fixing (an inserted disclosure moves
+        everything below it down)."""
+        offset = line_starts_of(self.original)[line - 1] + column - 1
+        moved = offset
+        for edit in self.applied:
+            if edit.end <= offset:  # before it, or inserted right before it
+                moved += len(edit.replacement) - (edit.end - edit.start)
+            elif edit.start < offset:  # inside a replaced span: its start
+                moved -= offset - edit.start
+        starts = line_starts_of(self.fixed)
+        index = bisect.bisect_right(starts, moved) - 1
+        return index + 1, moved - starts[index] + 1
 
 
 def resolve(edits: list[Edit]) -> list[Edit]:

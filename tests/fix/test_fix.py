@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -364,3 +365,48 @@ def test_a_symlinked_article_is_fixed_through_the_link(tmp_path):
     fixed = src.replace('3">x', '3" rel="sponsored">x')
     assert (real / "a.md").read_text() == fixed
     assert sorted(p.name for p in real.iterdir()) == ["a.md"]  # no temp file left beside it
+
+
+UNFIXABLE = (
+    "Intro.\n\n"
+    'Our pick: <a href="https://brand.sjv.io/c/1/2/3">gear</a> and '
+    "[deal](https://amzn.to/3abc) today.\n"
+)
+"""No disclosure (one is inserted above the paragraph), an `<a>` that gets rel="sponsored"
+before the Markdown link on its line, and the Markdown link, which cannot carry rel (its
+finding is on the link, at the `[`)."""
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def test_not_fixable_is_said_where_the_fixed_file_has_it(tmp_path, capsys, monkeypatch):
+    """The note named the place in the file before fixing: lines below an inserted
+    disclosure, and columns after an added rel, had moved by the time the check after
+    fixing reported the same finding."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text(UNFIXABLE)
+    argv = ["--no-config", "--no-cache", "--format", "json", "-o", "out.json", "a.md"]
+    assert main(["check", "--fix", *argv]) == 0  # the Markdown link's warning remains
+    fixed = (tmp_path / "a.md").read_text()
+    assert fixed != UNFIXABLE and 'rel="sponsored">gear' in fixed
+    where = line_column(fixed, fixed.index("[deal]"))
+    assert where != line_column(UNFIXABLE, UNFIXABLE.index("[deal]"))
+    err = capsys.readouterr().err.splitlines()
+    assert [x.split(": not fixable")[0] for x in err if "not fixable" in x] == [
+        f"a.md:{where[0]}:{where[1]}"
+    ]
+    remaining = json.loads((tmp_path / "out.json").read_text())["findings"]
+    rel = [f for f in remaining if f["rule"] == "affiliate-rel-missing"]
+    assert [(f["line"], f["column"]) for f in rel] == [where]
+    # and `check --fix` says what it fixed, as `adlint fix` does: rel and the disclosure
+    assert "adlint: fixed 2 findings in 1 file" in err
+
+
+def test_not_fixable_under_diff_is_said_where_the_unchanged_file_has_it(tmp_path, capsys):
+    (tmp_path / "a.md").write_text(UNFIXABLE)
+    assert main(["fix", "--diff", "--no-config", "--no-cache", str(tmp_path / "a.md")]) == 1
+    assert (tmp_path / "a.md").read_text() == UNFIXABLE
+    line, column = line_column(UNFIXABLE, UNFIXABLE.index("[deal]"))
+    assert f"a.md:{line}:{column}: not fixable (affiliate-rel-missing)" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from adlint import select
 from adlint.kinds import kinds
 from adlint.policy import CONFIG_KEYS, POLICY_KEYS, RULE_KEYS
 from adlint.rulebuild import kind_options
-from adlint.select import KEYS
+from adlint.select import KEYS, Selector, SelectorError
 from adlint.setting import LINK_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +65,23 @@ def test_schema_and_docs_list_exactly_the_selector_keys():
     assert set(SCHEMA["$defs"]["selector"]["properties"]) == set(KEYS)
     documented = set(re.findall(r"^\| `(\w+)`", select.__doc__ or "", re.MULTILINE))
     assert documented | {"any", "all", "not"} == set(KEYS)
+
+
+@pytest.mark.parametrize("key", ["origin", "format"])
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("html", True), (["html", "markdown"], True), ("md", False), (["md"], False)],
+)
+def test_schema_and_loader_agree_on_the_html_or_markdown_keys(key, value, valid):
+    """The loader takes one value or a list of them (any of), as for every selector key."""
+    rule = {"kind": "match", "severity": "info", "message": "m", "select": {"tag": "a", key: value}}
+    assert (not list(VALIDATOR.iter_errors({"rules": {"x": rule}}))) == valid
+    try:
+        Selector(rule["select"])
+    except SelectorError:
+        assert not valid
+    else:
+        assert valid
 
 
 def test_schema_rejects_an_empty_selector():

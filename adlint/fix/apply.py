@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -51,17 +53,27 @@ class FixResult:
     def position_after(self, line: int, column: int) -> tuple[int, int]:
         """Where the original's 1-based (line, column) is in the fixed text: what a finding
         left unfixed is reported at by the check after fixing (an inserted disclosure moves
-        everything below it down)."""
-        offset = line_starts_of(self.original)[line - 1] + column - 1
-        moved = offset
-        for edit in self.applied:
-            if edit.end <= offset:  # before it, or inserted right before it
-                moved += len(edit.replacement) - (edit.end - edit.start)
-            elif edit.start < offset:  # inside a replaced span: its start
-                moved -= offset - edit.start
-        starts = line_starts_of(self.fixed)
-        index = bisect.bisect_right(starts, moved) - 1
-        return index + 1, moved - starts[index] + 1
+        everything below it down). Logarithmic per call: a file can have thousands of
+        unfixable findings and thousands of edits."""
+        ends, shifts, original_starts, fixed_starts = self._moves
+        offset = original_starts[line - 1] + column - 1
+        before = bisect.bisect_right(ends, offset)  # edits ending at or before it
+        moved = offset + shifts[before]
+        if before < len(self.applied) and self.applied[before].start < offset:
+            moved -= offset - self.applied[before].start  # inside a replaced span: its start
+        index = bisect.bisect_right(fixed_starts, moved) - 1
+        return index + 1, moved - fixed_starts[index] + 1
+
+    @functools.cached_property
+    def _moves(self) -> tuple[list[int], list[int], tuple[int, ...], tuple[int, ...]]:
+        """The applied edits' ends, the shift of every offset past the first n of them, and
+        both texts' line starts, for `position_after` (computed once per file)."""
+        ends = [edit.end for edit in self.applied]
+        shifts = [
+            0,
+            *itertools.accumulate(len(e.replacement) - (e.end - e.start) for e in self.applied),
+        ]
+        return ends, shifts, line_starts_of(self.original), line_starts_of(self.fixed)
 
 
 def resolve(edits: list[Edit]) -> list[Edit]:

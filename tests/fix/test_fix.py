@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from adlint.cli import main
 from adlint.discover import Target
-from adlint.fix.apply import _overlaps, apply_edits, plan, resolve
+from adlint.fix.apply import FixResult, _overlaps, apply_edits, plan, resolve
 from adlint.fix.diff import unified_diff
 from adlint.fix.edits import PRIORITY, Edit
 from adlint.policy import load_default_policy
@@ -410,3 +410,32 @@ def test_not_fixable_under_diff_is_said_where_the_unchanged_file_has_it(tmp_path
     assert (tmp_path / "a.md").read_text() == UNFIXABLE
     line, column = line_column(UNFIXABLE, UNFIXABLE.index("[deal]"))
     assert f"a.md:{line}:{column}: not fixable (affiliate-rel-missing)" in capsys.readouterr().err
+
+
+_TEXT = st.lists(st.sampled_from(["ab\n", "cd", "\r\n", "\r", "efg"]), min_size=1, max_size=20)
+
+
+@given(_TEXT.map("".join), st.lists(_EDIT, max_size=10), st.data())
+def test_position_after_follows_an_untouched_character_into_the_fixed_text(
+    text: str, edits: list[Edit], data: st.DataObject
+):
+    """Mark one character no edit touches: its place in the fixed text, found by looking for
+    the mark, is what `position_after` says (lines end at \\n, \\r\\n and \\r alike)."""
+    edits = [e for e in edits if e.end <= len(text)]
+    kept = resolve(edits)
+    touched = {i for e in kept for i in range(e.start, e.end)}
+    free = [i for i in range(len(text)) if i not in touched and text[i] not in "\r\n"]
+    if not free:
+        return
+    at = data.draw(st.sampled_from(free))
+    marked = text[:at] + "#" + text[at + 1 :]
+    kept = [e for e in kept if "#" not in e.replacement]
+    result = FixResult("p.md", marked, apply_edits(marked, kept), kept)
+    fixed_at = result.fixed.index("#")
+    assert result.position_after(*_line_column(marked, at)) == _line_column(result.fixed, fixed_at)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based, with every line ending adlint knows, counted the slow and obvious way."""
+    lines = text[:offset].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return len(lines), len(lines[-1]) + 1

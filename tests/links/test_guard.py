@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -17,6 +19,7 @@ from adlint.links.guard import (
     default_policy,
     literal_address,
 )
+from adlint.links.resolver import SystemResolver
 
 from .conftest import LocalServer, redirect
 from .localdns import LocalDns
@@ -172,3 +175,42 @@ def test_a_failed_lookup_is_asked_again(dns: LocalDns) -> None:
 
     assert asyncio.run(twice()) == (ipaddress.ip_address("127.0.0.3"),)
     assert dns.count("late.test") == 2
+
+
+def test_the_system_resolver_reads_the_hosts_file() -> None:
+    """The real getaddrinfo, on a thread of its own: `localhost` is in every /etc/hosts."""
+    found = asyncio.run(SystemResolver()("localhost"))
+    assert found and all(ipaddress.ip_address(a).is_loopback for a in found)
+
+
+HUNG_LOOKUP = """
+import asyncio, socket, sys, time
+from adlint.links.resolver import SystemResolver
+
+dead = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+dead.bind(("127.0.0.1", 0))  # a name server that never answers
+
+def getaddrinfo(host, port, **kwargs):
+    asker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    asker.settimeout(60)  # as long as libc's timeouts times its attempts can be
+    asker.sendto(host.encode(), dead.getsockname())
+    asker.recv(512)  # waits the whole minute
+
+async def main():
+    try:
+        await asyncio.wait_for(SystemResolver(getaddrinfo)("hung.example"), 0.2)
+    except TimeoutError:
+        print("gave up", flush=True)
+
+asyncio.run(main())
+"""
+
+
+def test_a_hung_lookup_does_not_hold_the_process_at_exit() -> None:
+    """getaddrinfo cannot be interrupted. On a ThreadPoolExecutor's thread, Python joined
+    the hung lookup at exit: a run whose links were all judged waited out libc's timeouts.
+    The subprocess's time limit detects that hang (10 s against the lookup's 60 s)."""
+    done = subprocess.run(
+        [sys.executable, "-c", HUNG_LOOKUP], capture_output=True, text=True, timeout=10
+    )
+    assert (done.returncode, done.stdout) == (0, "gave up\n"), done.stderr

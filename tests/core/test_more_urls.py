@@ -16,18 +16,10 @@ import pytest
 
 from adlint.cli import main
 from adlint.document import Element
-from adlint.engine import lint_text
 from adlint.parse import parse_text
-from adlint.policy import load_default_policy
+from tests.core.urlhits import FRONT, hits, line_column
 
-POLICY = load_default_policy()
-FRONT = "---\ntitle: Best cameras\ntags: [a, b]\n---\n\n"
 GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
-
-
-def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset`, counted from the text (LF newlines)."""
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def only(text: str, tag: str, path: str = "page.html") -> Element:
@@ -153,11 +145,7 @@ def test_markdown_embedded_html_views_have_their_lines_and_columns() -> None:
 
 
 def found(text: str, rule: str, path: str = "page.html") -> list[tuple[int, int, str]]:
-    return [
-        (f.line, f.column, f.data.get("host", ""))
-        for f in lint_text(text, POLICY, path=path)
-        if f.rule == rule
-    ]
+    return hits(text, rule, path, "host")
 
 
 def test_lazy_tracking_pixel_is_flagged_with_the_real_host() -> None:

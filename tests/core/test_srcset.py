@@ -14,18 +14,9 @@ from pathlib import Path
 import pytest
 
 from adlint.cli import main
-from adlint.engine import lint_text
 from adlint.parse import parse_text
 from adlint.parse.srcset import candidates
-from adlint.policy import load_default_policy
-
-POLICY = load_default_policy()
-FRONT = "---\ntitle: Best cameras\ntags: [a, b]\n---\n\n"
-
-
-def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset`, counted from the text (LF newlines)."""
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+from tests.core.urlhits import FRONT, hits, line_column
 
 
 def spans(value: str) -> list[tuple[str, int, int]]:
@@ -186,11 +177,7 @@ def test_url_views_give_the_element_once_per_url_with_its_span() -> None:
 
 
 def found(text: str, rule: str, path: str = "post.md") -> list[tuple[int, int, str]]:
-    return [
-        (f.line, f.column, f.data.get("url", ""))
-        for f in lint_text(text, POLICY, path=path)
-        if f.rule == rule
-    ]
+    return hits(text, rule, path, "url")
 
 
 def test_tracking_pixel_named_only_in_srcset_is_flagged_at_the_tag() -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from adlint.directives import suppression_reasons, suppressions
 from adlint.errors import ParseError, internal_error, raise_internal_errors
-from adlint.finding import Finding, Hit
+from adlint.finding import Finding, Hit, Measure
 from adlint.kinds import RuleContext
 from adlint.pattern import PatternTimeout
 from adlint.record import frozen_record
@@ -181,8 +181,10 @@ def lint_document(
     rules: Iterable[Rule],
     policy: Policy,
     link_statuses: Mapping[str, Any] | None = None,
+    measures: dict[str, Measure] | None = None,
 ) -> list[Finding]:
-    """Run rules over one document and return its sorted findings."""
+    """Run rules over one document and return its sorted findings; `measures`, when given,
+    receives each measuring rule's measure of the document, by rule id."""
     context = RuleContext(
         document,
         policy.sites,
@@ -192,6 +194,7 @@ def lint_document(
     )
     findings: dict[tuple[Any, ...], Finding] = {}
     for rule in rules:
+        context.measure = None
         for hit in _safe_hits(rule, document, context):
             finding = stamp(rule, hit, document)
             key = (
@@ -203,6 +206,8 @@ def lint_document(
                 finding.message,
             )
             findings.setdefault(key, finding)
+        if measures is not None and context.measure is not None:
+            measures[rule.id] = context.measure
     found = list(findings.values())
     directives = suppressions(document) if document.comments else []
     if directives:

@@ -45,6 +45,21 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """What a measuring kind (`density`) found in a document as a whole, flagged or not.
+
+    Why beside Hit: a finding exists only where a limit is passed, but the compliance
+    report bins every file, and must bin it by the rule's own count (main-content words,
+    units outside navigation) or a file the rule passed would sit over the limit.
+    """
+
+    units: int
+    words: int
+    measured: bool = True
+    """False when the document is too short for the rule to measure it (`min_words`)."""
+
+
+@dataclass(frozen=True)
 class Finding:
     """One rule violation at one place in one file. Positions are 1-based; end is exclusive."""
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from adlint.engine import lint_document, problem_document, read_target
@@ -24,7 +24,7 @@ from adlint.timelimit import TimeLimitExceeded, cpu_time_limit
 if TYPE_CHECKING:
     from adlint.discover import Target
     from adlint.document import Document
-    from adlint.finding import Finding
+    from adlint.finding import Finding, Measure
     from adlint.policy import Policy
 
 Columns = tuple[tuple[int, int], ...]
@@ -41,6 +41,9 @@ class FileStats:
     """Visible prose words, the denominator of ad density."""
     title: str = ""
     """The front matter `title`, if any (article text: always escaped when shown)."""
+    measures: Mapping[str, Measure] = field(default_factory=dict)
+    """Each measuring rule's measure of the document, by rule id: the report bins files
+    by the `ad-density` rule's own count, flagged or not."""
 
 
 MAX_TITLE = 200
@@ -50,13 +53,13 @@ _TITLE_START = re.compile(r"<title\b", re.I)
 _TITLE_END = re.compile(r"</title\s*>", re.I)
 
 
-def file_stats(document: Document) -> FileStats:
+def file_stats(document: Document, measures: Mapping[str, Measure] | None = None) -> FileStats:
     """Keep what the report needs from a parsed document so the document can be dropped."""
     title = document.front_matter.get("title") if document.front_matter else None
     if title in (None, "") and document.format == "html":
         title = _html_title(document.text[:MAX_TITLE_SCAN])
     text = " ".join(str(title).split())[:MAX_TITLE] if title not in (None, "") else ""
-    return FileStats(document.path, document.words, text)
+    return FileStats(document.path, document.words, text, dict(measures or {}))
 
 
 def _html_title(head: str) -> str | None:
@@ -128,8 +131,9 @@ def problem_outcome(path: str, reason: str, policy: Policy, *, links: bool = Fal
 
 def lint_parsed(document: Document, policy: Policy, *, links: bool = False) -> Outcome:
     """Lint a parsed document (or a problem document) into its Outcome."""
-    findings = lint_document(document, policy.rules_for(document.path), policy)
-    outcome = outcome_of(document, findings)
+    measures: dict[str, Measure] = {}
+    findings = lint_document(document, policy.rules_for(document.path), policy, None, measures)
+    outcome = outcome_of(document, findings, measures)
     if links:
         from adlint.linkphase import document_links
 
@@ -138,14 +142,18 @@ def lint_parsed(document: Document, policy: Policy, *, links: bool = False) -> O
     return outcome
 
 
-def outcome_of(document: Document, findings: Sequence[Finding]) -> Outcome:
+def outcome_of(
+    document: Document,
+    findings: Sequence[Finding],
+    measures: Mapping[str, Measure] | None = None,
+) -> Outcome:
     """Derive fingerprints, UTF-16 columns and report stats while the document is at hand."""
     return Outcome(
         path=document.path,
         findings=tuple(findings),
         fingerprints=tuple(fingerprints(findings)),
         utf16=utf16_columns(document.text, document.line_starts, findings),
-        stats=file_stats(document),
+        stats=file_stats(document, measures),
     )
 
 

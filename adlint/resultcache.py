@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from adlint.codedigest import code_digest
-from adlint.finding import Finding, Severity
+from adlint.finding import Finding, Measure, Severity
 from adlint.outcome import FileStats, Outcome
 from adlint.record import frozen_record
 
@@ -173,7 +173,7 @@ def encode_outcome(outcome: Outcome) -> Any:
         encode_findings(outcome.findings),
         outcome.fingerprints,
         outcome.utf16,
-        [stats.words, stats.title] if stats is not None else None,
+        _encode_stats(stats) if stats is not None else None,
         outcome.web_links,
         outcome.local_links,
     ]
@@ -211,10 +211,25 @@ def decode_outcome(path: str, value: Any) -> Outcome:
         findings=tuple(decode_findings(path, findings)),
         fingerprints=tuple(prints),
         utf16=tuple((a, b) for a, b in utf16) if utf16 is not None else None,
-        stats=FileStats(path, stats[0], stats[1]) if stats is not None else None,
+        stats=_decode_stats(path, stats) if stats is not None else None,
         web_links=tuple(links) if links is not None else None,
         local_links=local,
     )
+
+
+def _encode_stats(stats: FileStats) -> list[Any]:
+    measures = {rule: [m.units, m.words, m.measured] for rule, m in stats.measures.items()}
+    return [stats.words, stats.title, measures]
+
+
+def _decode_stats(path: str, value: Sequence[Any]) -> FileStats:
+    words, title, measures = value
+    decoded = {}
+    for rule, (units, counted, measured) in measures.items():
+        if not (type(units) is int and type(counted) is int and type(measured) is bool):
+            raise ValueError("a stored measure is not numbers")
+        decoded[str(rule)] = Measure(units, counted, measured)
+    return FileStats(path, int(words), str(title), decoded)
 
 
 def encode_findings(findings: Iterable[Finding]) -> list[Any]:

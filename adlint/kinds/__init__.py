@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from adlint import urls
-from adlint.finding import Hit
+from adlint.finding import Hit, Measure
 from adlint.select import MatchContext
 
 if TYPE_CHECKING:
@@ -26,6 +26,9 @@ class RuleContext(MatchContext):
     """Normalised URL -> LinkStatus, filled only when link checking is on."""
     rule_ids: frozenset[str] = frozenset()
     """Every rule id the policy defines, enabled or not: what a directive may name."""
+    measure: Measure | None = None
+    """Set by a measuring kind while it checks: its measure of the whole document. The
+    engine clears it before each rule and keeps it under that rule's id."""
 
 
 class Kind(Protocol):

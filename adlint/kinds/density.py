@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
-from adlint.finding import Hit
+from adlint.finding import Hit, Measure
 from adlint.formats import counted
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 
@@ -95,13 +95,16 @@ class Density:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
         if not units:
+            context.measure = Measure(0, document.words)
             return
         content = self._content(document, context)
         if content.outside:
             units = _in_main_content(document, units, content.outside)
-            if not units:
-                return
         words, blocks = content.words, content.blocks
+        measured = words >= self.min_words
+        context.measure = Measure(len(units), words, measured)
+        if not units:
+            return
         rate = len(units) * 1000 / words if words else float("inf")
         share = len(units) / (len(units) + blocks)
         base = {
@@ -118,7 +121,6 @@ class Density:
             left_out += " not counted"
         elif content.whole_page:
             left_out = "; navigation held every word, so the whole page was measured"
-        measured = words >= self.min_words
         if measured and self.max_per_1000_words is not None and rate > self.max_per_1000_words:
             allowed = int(self.max_per_1000_words * words / 1000)
             detail = (

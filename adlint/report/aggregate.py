@@ -60,12 +60,14 @@ class Aggregator:
         self._top = top
         self._inventory = inventory.Inventory(rules)
         self._threshold = _density_threshold(rules)
+        self._min_words = _density_min_words(rules)
         self._edges = _edges(self._threshold or DEFAULT_DENSITY)
         self._bins = [0] * (len(self._edges) + 2)
         self._link_rules = LINK_RULES | {r.id for r in rules if r.kind_name == "reachable"}
         self._tallies: dict[tuple[str, str], list[int]] = {}
         self._files = self._compliant = self._seq = 0
         self._density: list[DensityFlag] = []
+        self._unmeasured = 0
         self._disclosure: list[DisclosureGap] = []
         self._links: dict[tuple[str, str], _Link] = {}
         self._worst: list[tuple[tuple[int, int, int, int], FileSummary]] = []
@@ -111,17 +113,29 @@ class Aggregator:
         return counts, suppressed
 
     def _add_density(self, stats: FileStats, findings: Sequence[Finding]) -> int:
-        """Bin the file by units per 1,000 words; record it when the density rule fired."""
+        """Bin the file by units per 1,000 words; record it when the density rule fired.
+        Returns the units the file's summary shows."""
         positions = {(f.line, f.column) for f in findings if f.rule == AD_UNIT_RULE}
         flagged = [f for f in findings if f.rule == DENSITY_RULE]
         # The density rule's own counts are authoritative: it skips units nested in units,
-        # units outside the main content, and words of navigation and link lists.
-        units = int(flagged[0].data.get("units", len(positions))) if flagged else len(positions)
-        words = int(flagged[0].data.get("words", stats.words)) if flagged else stats.words
-        self._bins[_bin_index(units, words, self._edges)] += 1
+        # units outside the main content, and words of navigation and link lists. It
+        # measures every file it runs on; for a file it did not run on (a per-file ignore, a
+        # policy without it), its findings' counts and then the ad-unit findings over all
+        # words stand in.
+        measure = stats.measures.get(DENSITY_RULE)
+        if measure is not None:
+            units, words = measure.units, measure.words
+        else:
+            units = int(flagged[0].data.get("units", len(positions))) if flagged else len(positions)
+            words = int(flagged[0].data.get("words", stats.words)) if flagged else stats.words
+        if units and measure is not None and not measure.measured:
+            self._unmeasured += 1  # too short for the rule: left out, as the rule leaves it
+        else:
+            self._bins[_bin_index(units, words, self._edges)] += 1
         if flagged:
             self._density.append(_density_flag(stats.path, flagged, units, words))
-        return units
+        # The file's own summary counts every unit on the page, as it counts every word.
+        return len(positions) or units
 
     def _is_failed_link(self, finding: Finding) -> bool:
         if finding.rule not in self._link_rules or not finding.data.get("url"):
@@ -184,6 +198,8 @@ class Aggregator:
             by_rule=_rule_tallies(self._tallies),
             density_threshold=self._threshold,
             density_bins=self._density_bins(),
+            density_unmeasured=self._unmeasured,
+            density_min_words=self._min_words,
             density_over=tuple(self._density),
             disclosure=tuple(self._disclosure),
             links_checked=links_checked,
@@ -228,6 +244,14 @@ def _density_threshold(rules: Sequence[Rule]) -> float | None:
         if rule.id == DENSITY_RULE:
             value = getattr(rule.kind, "max_per_1000_words", None)
             return float(value) if value is not None else None
+    return None
+
+
+def _density_min_words(rules: Sequence[Rule]) -> int | None:
+    for rule in rules:
+        if rule.id == DENSITY_RULE:
+            value = getattr(rule.kind, "min_words", None)
+            return int(value) if value is not None else None
     return None
 
 

@@ -117,6 +117,8 @@ def _density(report: Report) -> str:
         head += _table(
             ["units per 1,000 words", *labels], [["files", *(str(b.files) for b in bins)]]
         )
+    if report.density_unmeasured_note:
+        head += "\n" + report.density_unmeasured_note + "\n"
     if not report.density_over:
         return head + "\nNo file is over the ad-density thresholds.\n"
     rows = [

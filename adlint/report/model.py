@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from adlint.formats import counted
 from adlint.outcome import FileStats  # noqa: F401  (re-exported: part of the model)
 
 if TYPE_CHECKING:
@@ -180,6 +181,10 @@ class Report:
     pixels: tuple[PixelUsage, ...] = ()
     density_threshold: float | None = None
     density_bins: tuple[DensityBin, ...] = ()
+    density_unmeasured: int = 0
+    """Files with ad units but fewer words than the rule's `min_words`: the rule does not
+    measure their density, so neither does the histogram."""
+    density_min_words: int | None = None
     density_over: tuple[DensityFlag, ...] = ()
     disclosure: tuple[DisclosureGap, ...] = ()
     links_checked: bool = False
@@ -191,6 +196,18 @@ class Report:
     def compliance_rate(self) -> float:
         """Compliant files as a fraction of audited files (1.0 when nothing was audited)."""
         return self.compliant / self.files if self.files else 1.0
+
+    @property
+    def density_unmeasured_note(self) -> str:
+        """Why the histogram holds fewer files than were audited ("" when it holds all)."""
+        if not self.density_unmeasured:
+            return ""
+        files = counted(self.density_unmeasured, "file")
+        return (
+            f"{files} with ads but fewer than {self.density_min_words} words "
+            f"{'is' if self.density_unmeasured == 1 else 'are'} not in the chart: the "
+            "ad-density rule does not measure the density of pages that short."
+        )
 
     @property
     def findings(self) -> int:
@@ -223,6 +240,8 @@ class Report:
             "ad_density": {
                 "threshold": self.density_threshold,
                 "histogram": [asdict(b) for b in self.density_bins],
+                "min_words": self.density_min_words,
+                "unmeasured": self.density_unmeasured,
                 "over_threshold": [_listed(asdict(d)) for d in self.density_over],
             },
             "disclosure": [asdict(d) for d in self.disclosure],

@@ -106,6 +106,8 @@ def density(report: Report) -> str:
     caption = "Files by ad units per 1,000 visible words" + (
         f"; amber bars are over the limit of {limit:g}." if limit is not None else "."
     )
+    if report.density_unmeasured_note:
+        caption += " " + report.density_unmeasured_note
     chart = charts.histogram(report.density_bins, limit, "Ad density across files")
     parts = [
         '<div class="charts">',

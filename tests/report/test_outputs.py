@@ -40,7 +40,13 @@ def test_json_has_the_documented_top_level_keys(site_json: dict[str, Any]) -> No
         "ad_clients",
         "pixels",
     }
-    assert set(site_json["ad_density"]) == {"threshold", "histogram", "over_threshold"}
+    assert set(site_json["ad_density"]) == {
+        "threshold",
+        "histogram",
+        "min_words",
+        "unmeasured",
+        "over_threshold",
+    }
 
 
 def test_json_is_identical_across_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -151,6 +151,44 @@ def test_video_poster_and_lazy_src_are_checked_each_at_its_own_column(
     assert (server.count("/same.png", "HEAD"), server.count("/same.png", "GET")) == (1, 1)
 
 
+def test_page_links_image_maps_tracks_and_objects_are_checked_but_not_preconnects(
+    site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What lychee extracts from a page's head and body, the default link rules check too;
+    a preconnect or dns-prefetch names a host, not a page, and a pingback answers POST."""
+    broken = {
+        name: server.route(f"/{name}", status(404))
+        for name in ("canonical", "style.css", "area", "sub.vtt", "movie.swf")
+    }
+    skipped = {name: server.route(f"/{name}", status(404)) for name in ("pre", "dns", "xmlrpc.php")}
+    text = (
+        "<html><head>\n"
+        f'<link rel="canonical" href="{broken["canonical"]}">\n'
+        f'<link rel="preconnect" href="{skipped["pre"]}">\n'
+        f'<link rel="stylesheet" href="{broken["style.css"]}">\n'
+        f'<link rel="DNS-Prefetch" href="{skipped["dns"]}">\n'
+        f'<link rel="pingback" href="{skipped["xmlrpc.php"]}">\n'
+        "</head><body><p>Map:</p>\n"
+        f'<map name="m"><area shape="rect" href="{broken["area"]}" alt="x"></map>\n'
+        f'<video src="{server.route("/ok.mp4", status(200))}">'
+        f'<track src="{broken["sub.vtt"]}"></video>\n'
+        f'<object data="{broken["movie.swf"]}"></object>\n'
+        "</body></html>\n"
+    )
+    (site / "page.html").write_text(text)
+    code, findings = lint(capsys, *LINKS, "page.html")
+    assert code == 1
+
+    def at(url: str) -> tuple[str, str, int, int]:
+        offset = text.index(url)
+        line_start = text.rfind("\n", 0, offset) + 1
+        line = text.count("\n", 0, offset) + 1
+        return ("broken-link", "page.html", line, offset - line_start + 1)
+
+    assert where(findings) == [at(url) for url in broken.values()]
+    assert all(server.count(f"/{name}") == 0 for name in skipped)
+
+
 def test_suppressed_link_finding_is_kept_with_its_reason(
     site: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

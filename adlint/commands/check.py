@@ -31,7 +31,7 @@ from adlint.commands.common import (
     output_file,
     use_color,
 )
-from adlint.errors import PolicyError
+from adlint.errors import PolicyError, flag_error
 from adlint.formats import FORMATS as WRITERS
 from adlint.formats import RunInfo, Tally, Writer, writer_for
 from adlint.formats.summary import SummaryWriter
@@ -65,6 +65,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         choices=FORMATS,
         help="output format (default: from the --output extension, .sarif or .sarif.json "
         "for sarif and .json for json; else auto: github under GitHub Actions, else text)",
+    )
+    output.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print findings and files per rule instead of every finding "
+        "(the same as --format statistics)",
     )
     output.add_argument(
         "--output",
@@ -138,6 +144,15 @@ def resolve_format(name: str | None, output: Path | None = None) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _statistics(args: argparse.Namespace) -> str | None:
+    """--format, with --statistics as ruff users spell `--format statistics`."""
+    if not getattr(args, "statistics", False):
+        return args.format  # type: ignore[no-any-return]
+    if args.format not in (None, "auto", "statistics"):
+        raise flag_error("--statistics", f"not allowed with --format {args.format}")
+    return "statistics"
+
+
 def run(args: argparse.Namespace, fix: Fixer | None = None) -> int:
     """Lint and write every output; `fix` (`check --fix`, `adlint fix`) first fixes the files.
 
@@ -156,7 +171,7 @@ def run(args: argparse.Namespace, fix: Fixer | None = None) -> int:
         from adlint.baseline import apply_baseline, read_baseline  # baseline runs only
 
         accepted = read_baseline(args.baseline)
-    format_name = resolve_format(args.format, main_output)
+    format_name = resolve_format(_statistics(args), main_output)
     written = [path for _, path in extra_outputs]
     stream = lint_stream(
         args,

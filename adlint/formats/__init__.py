@@ -133,6 +133,7 @@ FORMATS: dict[str, str] = {
     "json": "JsonWriter",
     "sarif": "SarifWriter",
     "github": "GithubWriter",
+    "statistics": "StatisticsWriter",
 }
 """Format name -> its writer class, in the module of the same name in adlint/formats/."""
 

@@ -116,7 +116,7 @@ def test_fix_with_a_check_output_flag_points_to_check_fix(site: Path, capsys):
         (
             ["check", ".", "--also", "bogus:x.json"],
             "adlint check: error: argument --also: expected FORMAT:FILE with FORMAT one of "
-            "text, parsable, json, sarif, github, not 'bogus:x.json'\n",
+            "text, parsable, json, sarif, github, statistics, not 'bogus:x.json'\n",
         ),
         (
             ["check", ".", "--ignore", "tracking-pixl"],

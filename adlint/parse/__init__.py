@@ -6,6 +6,7 @@ Document offsets index the original text with no translation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import PurePath
 
@@ -59,6 +60,17 @@ def line_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def lone_cr_as_lf(text: str) -> str:
+    """A lone `\r` written as `\n`, at the same offset. CommonMark ends a line at either,
+    and so do adlint's line numbers, but pulldown-cmark does not see a lone `\r` as a line
+    end: in a file saved with old Mac line ends, an HTML block then ran to the end of the
+    file, and every link after it was lost."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
 def parse_text(
     path: str, text: str, *, format: str | None = None, outline: bool = False
 ) -> Document:
@@ -79,7 +91,7 @@ def parse_text(
         front_matter, body_start = front.data, front.body_start
         if front.problem:
             problems.append(Problem(front.problem_offset, front.problem))
-        walker = MarkdownWalker(blank_front_matter(text, body_start), builder)
+        walker = MarkdownWalker(lone_cr_as_lf(blank_front_matter(text, body_start)), builder)
         walker.walk()
         top_blocks = walker.top_blocks
     else:

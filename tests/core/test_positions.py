@@ -47,6 +47,18 @@ def test_lone_cr_newlines_count_as_line_breaks():
     assert findings(src, "affiliate-link") == [(3, 8, 3, 28)]
 
 
+def test_an_html_block_ends_at_a_blank_line_of_lone_crs():
+    """CommonMark ends a line at a lone CR; pulldown-cmark alone ran the <div> block on to
+    the end of the file, and the link after it was never seen."""
+    src = '<div class="box">\r<a href="https://amzn.to/1aaa">x</a>\r</div>\r\r[deal](https://amzn.to/2bbb)\r'
+    first, second = "https://amzn.to/1aaa", "https://amzn.to/2bbb"
+    assert src.split("\r")[1].index(first) == 9 and src.split("\r")[4].index(second) == 7
+    assert findings(src, "affiliate-link") == [
+        (2, 10, 2, 10 + len(first)),
+        (5, 8, 5, 8 + len(second)),
+    ]
+
+
 def test_element_finding_starts_at_the_tag():
     src = 'Intro.\n\n  <img src="https://imp.pxf.io/i/1/2/3" width="0" height="0">\n'
     assert findings(src, "tracking-pixel") == [(3, 3, 3, 62)]

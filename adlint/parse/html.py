@@ -202,8 +202,9 @@ def _written_urls(
     names: tuple[str, ...], spans: dict[str, tuple[str, int, int]], raw: str, start: int
 ) -> list[tuple[str, int, int]]:
     """The (url, start, end) of each URL attribute in `names` that holds a URL, the
-    element's `url` first, each URL once (`src` and `data-src` often repeat one), spans
-    without the spaces browsers strip from a URL. A placeholder in `src` whose lazy
+    element's `url` first, each URL once (`src` and `data-src` often repeat one), URLs and
+    spans without the spaces browsers strip from a URL (a message showed them, line
+    breaks included). A placeholder in `src` whose lazy
     attribute holds a real URL is left out: the browser never fetches it for the reader,
     and the real URL is what a rule should name (the pixel's host, not `data:`)."""
     found: list[tuple[str, str, int, int]] = []
@@ -213,7 +214,7 @@ def _written_urls(
             written = raw[value_start:value_end]
             value_start += len(written) - len(written.lstrip(_URL_SPACE))
             value_end -= len(written) - len(written.rstrip(_URL_SPACE))
-            found.append((name, url, start + value_start, start + value_end))
+            found.append((name, url.strip(_URL_SPACE), start + value_start, start + value_end))
     if len(found) < 2:
         return [(url, url_start, url_end) for _, url, url_start, url_end in found]
     if _placeholder(found[0][1]):
@@ -223,7 +224,7 @@ def _written_urls(
                 break
     unique: dict[str, tuple[str, int, int]] = {}
     for _, url, url_start, url_end in found:
-        unique.setdefault(url.strip(_URL_SPACE), (url, url_start, url_end))
+        unique.setdefault(url, (url, url_start, url_end))
     return list(unique.values())
 
 

@@ -185,6 +185,11 @@ def test_spaces_around_an_attribute_url_are_not_part_of_it():
     src = '<a href=" JavaScript:void(0) ">x</a>\n<a href="\n  https://amzn.to/3abc\n">y</a>\n'
     assert findings(src, "javascript-link") == [(1, 11, 1, 29)]
     assert findings(src, "affiliate-link") == [(3, 3, 3, 23)]
+    # Nor of the URL the message shows: it used to carry them, line breaks included.
+    found = {f.rule: f for f in lint_text(src, POLICY)}
+    assert found["affiliate-link"].data["url"] == "https://amzn.to/3abc"
+    assert found["affiliate-link"].message.endswith(": https://amzn.to/3abc")
+    assert found["javascript-link"].data["url"] == "JavaScript:void(0)"
 
 
 @pytest.mark.parametrize(

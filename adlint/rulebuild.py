@@ -100,6 +100,7 @@ CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
     "SafePattern | None": _pattern,
     "str": _string,
     "str | None": _string,
+    "float": _number,
     "float | None": _number,
     "int | None": _integer,
     "int": _integer,
@@ -229,6 +230,9 @@ def _configure(
         maximum = getattr(kind, "maxima", {}).get(name)
         if maximum is not None and values[name] > maximum:
             raise fail(f"must be at most {maximum:g}, not {values[name]:g}", name)
+        minimum = getattr(kind, "minima", {}).get(name)
+        if minimum is not None and values[name] < minimum:
+            raise fail(f"must be at least {minimum:g}, not {values[name]:g}", name)
     if kind.name == "allowlist" and values.get("ads_txt"):
         values["ads_txt_ids"] = _read_ads_txt(values, fail)
     return kind(**values)

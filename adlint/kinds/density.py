@@ -2,11 +2,15 @@
 
 What it checks:
     Counts the elements matching `select` (the ad units) and compares them with the
-    content, three ways, each with its own threshold (omit one to skip it):
+    content, four ways, each with its own threshold (omit one to skip it):
     - per 1,000 visible words (`max_per_1000_words`);
-    - as a share of blocks, units / (units + content blocks) (`max_share`): a static proxy
-      for the Better Ads Standard's 30% mobile ad-density limit, which measures heights
-      that a linter cannot see;
+    - as a share of the page's height on a phone `screen_width` px wide
+      (`max_height_share`), the measure of the Better Ads Standard's 30% mobile limit,
+      estimated from the sizes the source declares (kinds/heights.py): ads' declared or
+      named sizes (a 300x250 rectangle when unknown), content images' (full width at 16:9
+      when unknown) and the text's length, all scaled to the screen's width;
+    - as a share of blocks, units / (units + content blocks) (`max_share`): a cruder proxy
+      for the same limit, which counts a 90 px banner as a whole paragraph;
     - stacked units: consecutive units with fewer than `min_words_between` words of content
       between them (`max_stacked`: the most units allowed in one stack).
     Documents with fewer than `min_words` words are measured by the stack test only.
@@ -21,15 +25,17 @@ What it checks:
     measured.
 
 Options:
-    select (required), max_per_1000_words, max_share (0..1), max_stacked,
-    min_words_between (default 1), min_words (default 100), navigation (a selector),
-    navigation_link_share (0..1), at (`element` default).
+    select (required), max_per_1000_words, max_height_share (0..1), screen_width (px,
+    100 or more; default 360), max_share (0..1), max_stacked, min_words_between (default
+    1), min_words (default 100), navigation (a selector), navigation_link_share (0..1), at
+    (`element` default).
 
 Message fields:
     units, words (of content), blocks (of content), navigation_words (left out),
-    per_1000_words, share (percent), stacked, measure (`per_1000_words`, `share` or
-    `stacked`), limit, detail (a readable sentence), and the flagged unit's tag, url, host,
-    domain (the selector's captures are not message data).
+    per_1000_words, share (percent of blocks), height_share (percent of the estimated
+    height; with `max_height_share`), stacked, measure (`per_1000_words`, `height_share`,
+    `share` or `stacked`), limit, detail (a readable sentence), and the flagged unit's
+    tag, url, host, domain (the selector's captures are not message data).
 
 Example:
     ad-density:
@@ -38,7 +44,7 @@ Example:
       message: "Ad density too high: {detail}"
       select: {tag: ins, class: adsbygoogle}
       max_per_1000_words: 4
-      max_share: 0.3
+      max_height_share: 0.3
       max_stacked: 1
       navigation: {tag: [nav, header, footer, aside]}
       navigation_link_share: 0.8
@@ -55,6 +61,7 @@ from typing import TYPE_CHECKING, ClassVar
 from adlint.finding import Hit, Measure
 from adlint.formats import counted
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
+from adlint.kinds.heights import Screen, ad_height, content_media, media_height
 
 if TYPE_CHECKING:
     from adlint.document import Document, Element
@@ -73,6 +80,8 @@ class Density:
     min_words: int = 100
     navigation: Selector | None = None
     navigation_link_share: float | None = None
+    max_height_share: float | None = None
+    screen_width: float = 360
     at: str = "element"
 
     name: ClassVar[str] = "density"
@@ -84,13 +93,19 @@ class Density:
         "navigation_words",
         "per_1000_words",
         "share",
+        "height_share",
         "stacked",
         "measure",
         "limit",
         "detail",
     )
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("url", "element")}
-    maxima: ClassVar[dict[str, float]] = {"max_share": 1, "navigation_link_share": 1}
+    maxima: ClassVar[dict[str, float]] = {
+        "max_share": 1,
+        "navigation_link_share": 1,
+        "max_height_share": 1,
+    }
+    minima: ClassVar[dict[str, float]] = {"screen_width": 100}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
@@ -115,6 +130,11 @@ class Density:
             "per_1000_words": round(rate, 1) if words else "∞",
             "share": round(share * 100),
         }
+        screen = Screen(self.screen_width)
+        height_share = 0.0
+        if self.max_height_share is not None:
+            height_share = _height_share(document, units, content, screen)
+            base["height_share"] = round(height_share * 100)
         left_out = ""
         if content.navigation_words:
             left_out = f"; {counted(content.navigation_words, 'word')} of navigation and link lists"
@@ -141,6 +161,14 @@ class Density:
                 f"({base['share']}%; limit {self.max_share:.0%}{left_out})"
             )
             yield self._hit(units[0], base, "share", self.max_share, detail)
+        limit = self.max_height_share
+        if measured and limit is not None and height_share > limit:
+            detail = (
+                f"ads take about {base['height_share']}% of the page's height on a "
+                f"{self.screen_width:g} px wide phone (limit {limit:.0%}; estimated from the "
+                f"sizes the page declares{left_out})"
+            )
+            yield self._hit(units[0], base, "height_share", limit, detail)
         if self.max_stacked is not None:
             yield from self._stacks(document, units, base, content.run_words)
 
@@ -361,6 +389,19 @@ class _BlockFinder:
         if following == len(self.blocks) or self.blocks[following].start >= span.end:
             return range(first, last)  # no block nests in this one: all its runs are its own
         return [run for run in range(first, last) if self(run) == block]
+
+
+def _height_share(
+    document: Document, units: list[Element], content: Content, screen: Screen
+) -> float:
+    """The units' share of the main content's estimated height on `screen`, the measure of
+    the Better Ads Standards' 30% (see kinds/heights.py): ads over ads, text and media."""
+    ads = sum(ad_height(unit, document, screen) for unit in units)
+    media = sum(
+        media_height(element, screen) for element in content_media(document, units, content.outside)
+    )
+    total = ads + media + screen.text_height(content.words, content.blocks)
+    return ads / total if total else 0.0
 
 
 def _in_main_content(

@@ -278,6 +278,7 @@ def _density_flag(path: str, flagged: list[Finding], units: int, words: int) -> 
     first = flagged[0].data
     rate = first.get("per_1000_words")
     share = first.get("share")
+    height = first.get("height_share")
     return DensityFlag(
         path=path,
         line=flagged[0].line,
@@ -286,6 +287,7 @@ def _density_flag(path: str, flagged: list[Finding], units: int, words: int) -> 
         units=units,
         words=words,
         per_1000_words=float(rate) if isinstance(rate, int | float) else None,
+        height_share=int(height) if isinstance(height, int | float) else None,
         share=int(share) if isinstance(share, int | float) else None,
         stacked=max(int(f.data.get("stacked", 0) or 0) for f in flagged),
         suppressed=all(f.suppressed is not None for f in flagged),

@@ -27,8 +27,8 @@ are stable; lists are sorted as the HTML shows them; `files` lists are complete.
                     "min_words": 100,   # the rule's min_words, or null
                     "unmeasured": 0,    # files with ads under min_words: not in the histogram
                     "over_threshold": [{"path", "line", "measures", "detail", "units",
-                                        "words", "per_1000_words", "share", "stacked",
-                                        "suppressed"}]},
+                                        "words", "per_1000_words", "height_share", "share",
+                                        "stacked", "suppressed"}]},
      "disclosure": [{"path", "line", "network", "undisclosed", "total", "suppressed"}],
      "broken_links": [{"url", "status", "reason", "verdict", "rule", "severity",
                        "final_url", "uses": [{"path", "line"}]}],

@@ -99,6 +99,8 @@ class DensityFlag:
     units: int
     words: int
     per_1000_words: float | None
+    height_share: int | None
+    """Percent of the estimated height on a phone (None when the rule does not measure it)."""
     share: int | None
     stacked: int
     suppressed: bool

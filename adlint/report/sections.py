@@ -126,14 +126,14 @@ def density(report: Report) -> str:
                     str(d.units),
                     str(d.words),
                     "∞" if d.per_1000_words is None else f"{d.per_1000_words:g}",
-                    "" if d.share is None else f"{d.share}%",
+                    "" if d.height_share is None else f"~{d.height_share}%",
                     text(d.detail),
                 ],
                 muted=d.suppressed,
             )
             for d in report.density_over
         ]
-        headers = ["file", "line", "units", "words", "per 1,000", "share", "why"]
+        headers = ["file", "line", "units", "words", "per 1,000", "height", "why"]
         parts.append(table(headers, rows, numeric=(1, 2, 3, 4, 5)))
     return section("density", "Ad density", "".join(parts))
 

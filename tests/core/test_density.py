@@ -121,7 +121,7 @@ def test_the_same_units_in_a_plain_div_count() -> None:
     text = page("div")
     findings = density_findings(text, density_rule(), path="a.html")
     measures = sorted(f.data["measure"] for f in findings)
-    assert measures == ["per_1000_words", "share", "stacked"]
+    assert measures == ["height_share", "per_1000_words", "stacked"]
     stacked = next(f for f in findings if f.data["measure"] == "stacked")
     # the stack is the main's unit and the three in the div: the second is past max_stacked
     # (the <main> end tag between them is no content)
@@ -254,10 +254,12 @@ def test_a_config_navigation_replaces_the_default_whole(tmp_path, monkeypatch) -
     argv = ["check", "--no-cache", "--select", "ad-density", "--format", "json", "-o", "o.json"]
     assert main([*argv, "a.html"]) == 0  # a warning: fails only at --fail-on warning
     findings = json.loads((tmp_path / "o.json").read_text())["findings"]
-    # 2 units in 202 words (9.9 per 1,000); the 150 toc words are left out
-    assert [(f["data"]["words"], f["data"]["navigation_words"]) for f in findings] == [(202, 150)]
+    # 2 units in 202 words (9.9 per 1,000, and 2 x 250 px of ads over ~650 px of text);
+    # the 150 toc words are left out
+    assert [f["data"]["measure"] for f in findings] == ["height_share", "per_1000_words"]
+    assert {(f["data"]["words"], f["data"]["navigation_words"]) for f in findings} == {(202, 150)}
     second = text.index(UNIT, text.index(UNIT) + 1)
-    assert (findings[0]["line"], findings[0]["column"]) == (text.count("\n", 0, second) + 1, 1)
+    assert (findings[1]["line"], findings[1]["column"]) == (text.count("\n", 0, second) + 1, 1)
 
 
 def test_every_selector_option_is_replaced_whole() -> None:

@@ -105,3 +105,19 @@ def test_a_warm_report_bins_from_the_cached_measure(
     warm = report(tmp_path, capsys)
     assert warm == cold
     assert sum(b["files"] for b in warm["histogram"]) == 1 and warm["unmeasured"] == 1
+
+
+def test_a_page_over_the_height_share_shows_it_in_every_format(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three 250 px units in 300 words of six paragraphs: 750 px of ads over 960 px of
+    text (300 words at 7.5 a 24 px line) and 6 x 16 px between paragraphs."""
+    units = "\n".join(UNIT.replace("<ins ", '<ins style="height:250px" ') for _ in range(3))
+    (site / "heavy.html").write_text(
+        f"<html><body><main>{prose()}\n{units}</main></body></html>\n", encoding="utf-8"
+    )
+    share = round(100 * 750 / (750 + 300 / 7.5 * 24 + 6 * 16))
+    [flag] = report(tmp_path, capsys, "--no-cache")["over_threshold"]
+    assert "height_share" in flag["measures"] and flag["height_share"] == share
+    code = main(["report", str(site), "--no-config", "--no-cache", "-o", str(tmp_path / "r.html")])
+    assert code == 0 and f'<td class="num">~{share}%</td>' in (tmp_path / "r.html").read_text()

@@ -1,0 +1,160 @@
+"""Estimated heights on a phone, for the density kind's `max_height_share`.
+
+Why estimate: the Better Ads Standards fail a mobile page whose ads take more than 30% of
+the main content's height. A linter sees no rendered page, but the source declares most of
+what decides heights: ad slots carry their sizes (`width`/`height` attributes, `style`
+sizes, the `min-height` Google's tags write), banners are images of stated size (or whose
+file name states it: `banner_728x90.png`, WordPress's `photo-300x200.jpg`), and the height
+of text follows from its length at a phone's width. Everything is scaled to the phone's
+width as a responsive page would be (a 728x90 banner is 44 px tall on a 360 px screen).
+What the source does not say is assumed, and said: an ad of unknown size is a 300x250
+medium rectangle, the most served mobile size; a content image or embed of unknown size
+fills the width at 16:9.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adlint.document import Document, Element
+
+DEFAULT_AD = (300.0, 250.0)
+"""Width and height of an ad unit that declares no size: the IAB medium rectangle."""
+MEDIA_RATIO = 9 / 16
+"""Height over width of a content image or embed that declares no height."""
+MEDIA_TAGS = frozenset(("img", "iframe", "video", "embed", "object"))
+"""What takes height in content besides text (a `<picture>`'s `<img>` stands for it)."""
+CHARS_PER_WORD = 6.0
+"""An average English word and the space after it."""
+CHAR_WIDTH = 8.0
+LINE_HEIGHT = 24.0
+BLOCK_GAP = 16.0
+"""16 px body text: 8 px per character on average, 1.5 line height, 1 em between blocks."""
+MAX_DESCENDANTS = 64
+"""How far into an ad unit to look for the image or frame that gives its size."""
+
+_LENGTH = re.compile(r"\s*(\d{1,6}(?:\.\d+)?)\s*(px)?(?![\w%.])", re.IGNORECASE)
+_ATTRIBUTE_LENGTH = re.compile(r"\s*(\d{1,6})(?!\d)")
+_STYLE_SIZE = re.compile(r"(?:^|[;\s])(min-)?(width|height)\s*:", re.IGNORECASE)
+_URL_SIZE = re.compile(r"(?<![0-9])([1-9][0-9]{1,3})[xX]([1-9][0-9]{1,3})(?![0-9])")
+"""`728x90` in a banner's file name, `-300x200` in a WordPress thumbnail's."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The phone the page is measured on."""
+
+    width: float = 360.0
+
+    @property
+    def chars_per_line(self) -> float:
+        return max(self.width / CHAR_WIDTH, 1.0)
+
+    def text_height(self, words: int, blocks: int) -> float:
+        """`words` of prose in `blocks` paragraphs (headings, list items)."""
+        lines = words * CHARS_PER_WORD / self.chars_per_line
+        return lines * LINE_HEIGHT + blocks * BLOCK_GAP
+
+    def scaled(self, width: float | None, height: float) -> float:
+        """A box's height once shrunk to fit the screen's width (never enlarged)."""
+        if width and width > self.width:
+            return height * self.width / width
+        return height
+
+
+def declared_size(element: Element) -> tuple[float | None, float | None]:
+    """(width, height) in CSS pixels as the element states them, each None when it does
+    not: `style` sizes (`height` before `min-height`) win over `width`/`height` attributes,
+    as CSS wins over presentational attributes. Percentages and other units are unknown."""
+    sizes: dict[str, float] = {}
+    style = element.attrs.get("style", "")
+    if style:
+        for match in _STYLE_SIZE.finditer(style):
+            length = _LENGTH.match(style, match.end())
+            if length is None or (length.group(2) is None and float(length.group(1)) != 0):
+                continue  # `em`, `%`, `auto` or a unitless non-zero length: not pixels
+            name = ("min-" if match.group(1) else "") + match.group(2).lower()
+            sizes.setdefault(name, float(length.group(1)))
+    for name in ("width", "height"):
+        found = _ATTRIBUTE_LENGTH.match(element.attrs.get(name, ""))
+        if found is not None and not element.attrs[name].strip().endswith("%"):
+            sizes.setdefault("attr-" + name, float(found.group(1)))
+
+    def first(*names: str) -> float | None:
+        return next((sizes[name] for name in names if name in sizes), None)
+
+    return first("width", "min-width", "attr-width"), first("height", "min-height", "attr-height")
+
+
+def size(element: Element) -> tuple[float | None, float | None]:
+    """The declared size, else for an image or frame the `WxH` its URL's path names."""
+    width, height = declared_size(element)
+    if height is None and element.tag in MEDIA_TAGS and element.url:
+        path = element.url.split("?", 1)[0].split("#", 1)[0]
+        named = _URL_SIZE.findall(path[path.rfind("/") + 1 :])
+        if named:
+            width, height = (float(n) for n in named[-1])
+    return width, height
+
+
+def ad_height(unit: Element, document: Document, screen: Screen) -> float:
+    """The unit's height on the screen: its own size, else that of the first image or frame
+    inside it that has one (a banner is an `<a>` around an `<img>`), else a medium
+    rectangle's."""
+    for element in (unit, *_descendants(unit, document)):
+        if element is not unit and element.tag not in MEDIA_TAGS:
+            continue
+        width, height = size(element)
+        if height is not None:
+            return screen.scaled(width, height)
+    return screen.scaled(*DEFAULT_AD)
+
+
+def media_height(element: Element, screen: Screen) -> float:
+    """A content image's or embed's height: as its size says, else 16:9 at its width or
+    the screen's."""
+    width, height = size(element)
+    if height is None:
+        return min(width or screen.width, screen.width) * MEDIA_RATIO
+    return screen.scaled(width, height)
+
+
+def content_media(
+    document: Document, units: Sequence[Element], outside: frozenset[int]
+) -> Iterable[Element]:
+    """Visible images and embeds of the main content that are no ad and no pixel: not a
+    unit, not inside one, not inside navigation (`outside`), not 1 px or smaller."""
+    unit_indexes = frozenset(unit.index for unit in units)
+    memo: dict[int, bool | None] = {}
+
+    def excluded(ancestor: Element) -> bool | None:
+        if ancestor.index in unit_indexes or ancestor.index in outside:
+            return True
+        return None
+
+    for element in document.elements:
+        if element.tag not in MEDIA_TAGS or element.hidden or element.index in unit_indexes:
+            continue
+        width, height = declared_size(element)
+        if (width is not None and width <= 1) or (height is not None and height <= 1):
+            continue
+        if document.nearest_ancestor(element, excluded, memo):
+            continue
+        yield element
+
+
+def _descendants(unit: Element, document: Document) -> list[Element]:
+    """The elements inside `unit`, in order (they follow it in `Document.elements`), at
+    most MAX_DESCENDANTS."""
+    inside = {unit.index}
+    found: list[Element] = []
+    for element in document.elements[unit.index + 1 : unit.index + 1 + MAX_DESCENDANTS]:
+        if element.parent not in inside:
+            break
+        inside.add(element.index)
+        found.append(element)
+    return found

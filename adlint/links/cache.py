@@ -62,7 +62,11 @@ class LinkCache:
     def load(
         self, urls: Iterable[str], max_age: float, *, now: float | None = None
     ) -> dict[str, LinkStatus]:
-        """Fresh cached verdicts for those of `urls` that have one."""
+        """Fresh cached verdicts for those of `urls` that have one. A `max_age` of 0 reuses
+        nothing, whatever the clock says: a verdict stored in the same clock tick, or
+        before the clock stepped back, would otherwise pass `checked_at >= now`."""
+        if max_age <= 0:
+            return {}
         oldest = (time.time() if now is None else now) - max_age
         found: dict[str, LinkStatus] = {}
         todo = list(urls)

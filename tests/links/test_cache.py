@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from adlint.links import LinkOptions, check_urls
+from adlint.links.cache import open_cache
+from adlint.links.options import LinkStatus
 
 from .conftest import LocalServer, redirect, status
 
@@ -53,6 +55,18 @@ def test_expired_entries_are_checked_again(server: LocalServer, options: LinkOpt
     check_urls([server.url("/ok")], cached, progress=False)
     [again] = check_urls([server.url("/ok")], replace(cached, cache_max_age=0)).values()
     assert not again.cached and server.count("/ok") == 2
+
+
+def test_max_age_zero_reuses_nothing_stored_in_the_same_tick(options: LinkOptions) -> None:
+    """`--cache-max-age 0` means check again: a verdict stamped at the very instant of the
+    lookup (or after it, when the clock stepped back) passed `checked_at >= now - 0`."""
+    cache = open_cache(replace(options, use_cache=True))
+    assert cache is not None
+    gone = LinkStatus("https://gone.example/", "broken", 404, "404 Not Found")
+    cache.store([gone], now=1_000.0)
+    assert cache.load([gone.url], 0, now=1_000.0) == {}
+    assert cache.load([gone.url], 0, now=999.0) == {}
+    assert cache.load([gone.url], 1, now=1_000.0)[gone.url].verdict == "broken"
 
 
 def test_use_cache_false_neither_reads_nor_writes(

@@ -46,6 +46,13 @@ def where(findings: list[dict]) -> list[tuple[str, str, int, int]]:
     return [(f["rule"], f["path"], f["line"], f["column"]) for f in findings]
 
 
+def broken_at(text: str, path: str, written: str) -> tuple[str, str, int, int]:
+    """The broken-link finding `where` expects at the first place `written` is in `text`."""
+    offset = text.index(written)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return ("broken-link", path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
 # --- collect once, report everywhere ---
 
 
@@ -108,12 +115,7 @@ def test_broken_srcset_candidates_are_reported_each_at_its_own_column(
     code, findings = lint(capsys, *LINKS, "a.md")
     assert code == 1
 
-    def at(url: str) -> tuple[str, str, int, int]:
-        offset = text.index(url + " ")
-        line_start = text.rfind("\n", 0, offset) + 1
-        return ("broken-link", "a.md", text.count("\n", 0, offset) + 1, offset - line_start + 1)
-
-    assert where(findings) == [at(removed), at(gone)]
+    assert where(findings) == [broken_at(text, "a.md", url + " ") for url in (removed, gone)]
     assert [f["data"]["url"] for f in findings] == [removed, gone]
     assert [f["data"]["tag"] for f in findings] == ["source", "img"]
     # Each URL is requested once, however often the article names it.
@@ -138,14 +140,9 @@ def test_video_poster_and_lazy_src_are_checked_each_at_its_own_column(
     code, findings = lint(capsys, *LINKS, "a.md")
     assert code == 1
 
-    def at(url: str) -> tuple[str, str, int, int]:
-        offset = text.index(url)
-        line_start = text.rfind("\n", 0, offset) + 1
-        return ("broken-link", "a.md", text.count("\n", 0, offset) + 1, offset - line_start + 1)
-
     # The poster is broken at its column, the lazy URL at data-src's, a URL in src and
     # data-src once (at src); the video's working src and the data: placeholder are silent.
-    assert where(findings) == [at(poster), at(lazy), at(same)]
+    assert where(findings) == [broken_at(text, "a.md", url) for url in (poster, lazy, same)]
     assert [f["data"]["url"] for f in findings] == [poster, lazy, same]
     assert server.count("/clip.mp4", "HEAD") == 1
     assert (server.count("/same.png", "HEAD"), server.count("/same.png", "GET")) == (1, 1)
@@ -179,13 +176,7 @@ def test_page_links_image_maps_tracks_and_objects_are_checked_but_not_preconnect
     code, findings = lint(capsys, *LINKS, "page.html")
     assert code == 1
 
-    def at(url: str) -> tuple[str, str, int, int]:
-        offset = text.index(url)
-        line_start = text.rfind("\n", 0, offset) + 1
-        line = text.count("\n", 0, offset) + 1
-        return ("broken-link", "page.html", line, offset - line_start + 1)
-
-    assert where(findings) == [at(url) for url in broken.values()]
+    assert where(findings) == [broken_at(text, "page.html", url) for url in broken.values()]
     assert all(server.count(f"/{name}") == 0 for name in skipped)
 
 

@@ -59,8 +59,9 @@ class Aggregator:
     def __init__(self, rules: Sequence[Rule], *, top: int = DEFAULT_TOP) -> None:
         self._top = top
         self._inventory = inventory.Inventory(rules)
-        self._threshold = _density_threshold(rules)
-        self._min_words = _density_min_words(rules)
+        self._threshold = _density_option(rules, "max_per_1000_words")
+        min_words = _density_option(rules, "min_words")
+        self._min_words = int(min_words) if min_words is not None else None
         self._edges = _edges(self._threshold or DEFAULT_DENSITY)
         self._bins = [0] * (len(self._edges) + 2)
         self._link_rules = LINK_RULES | {r.id for r in rules if r.kind_name == "reachable"}
@@ -239,19 +240,12 @@ def aggregate(
     return aggregator.finish(**meta)
 
 
-def _density_threshold(rules: Sequence[Rule]) -> float | None:
+def _density_option(rules: Sequence[Rule], name: str) -> float | None:
+    """An option of the ad-density rule (None without the rule, or with the option unset)."""
     for rule in rules:
         if rule.id == DENSITY_RULE:
-            value = getattr(rule.kind, "max_per_1000_words", None)
+            value = getattr(rule.kind, name, None)
             return float(value) if value is not None else None
-    return None
-
-
-def _density_min_words(rules: Sequence[Rule]) -> int | None:
-    for rule in rules:
-        if rule.id == DENSITY_RULE:
-            value = getattr(rule.kind, "min_words", None)
-            return int(value) if value is not None else None
     return None
 
 

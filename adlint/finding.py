@@ -57,6 +57,8 @@ class Measure:
     words: int
     measured: bool = True
     """False when the document is too short for the rule to measure it (`min_words`)."""
+    height_share: float | None = None
+    """The units' share of the estimated page height (0..1), when the rule estimates it."""
 
 
 @dataclass(frozen=True)

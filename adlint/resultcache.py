@@ -218,17 +218,21 @@ def decode_outcome(path: str, value: Any) -> Outcome:
 
 
 def _encode_stats(stats: FileStats) -> list[Any]:
-    measures = {rule: [m.units, m.words, m.measured] for rule, m in stats.measures.items()}
+    measures = {
+        rule: [m.units, m.words, m.measured, m.height_share] for rule, m in stats.measures.items()
+    }
     return [stats.words, stats.title, measures]
 
 
 def _decode_stats(path: str, value: Sequence[Any]) -> FileStats:
     words, title, measures = value
     decoded = {}
-    for rule, (units, counted, measured) in measures.items():
+    for rule, (units, counted, measured, height) in measures.items():
         if not (type(units) is int and type(counted) is int and type(measured) is bool):
             raise ValueError("a stored measure is not numbers")
-        decoded[str(rule)] = Measure(units, counted, measured)
+        if height is not None and type(height) not in (int, float):
+            raise ValueError("a stored height share is not a number")
+        decoded[str(rule)] = Measure(units, counted, measured, height)
     return FileStats(path, int(words), str(title), decoded)
 
 

@@ -117,8 +117,8 @@ class Density:
             units = _in_main_content(document, units, content.outside)
         words, blocks = content.words, content.blocks
         measured = words >= self.min_words
-        context.measure = Measure(len(units), words, measured)
         if not units:
+            context.measure = Measure(0, words, measured)
             return
         rate = len(units) * 1000 / words if words else float("inf")
         share = len(units) / (len(units) + blocks)
@@ -135,6 +135,9 @@ class Density:
         if self.max_height_share is not None:
             height_share = _height_share(document, units, content, screen)
             base["height_share"] = round(height_share * 100)
+        context.measure = Measure(
+            len(units), words, measured, height_share if self.max_height_share is not None else None
+        )
         left_out = ""
         if content.navigation_words:
             left_out = f"; {counted(content.navigation_words, 'word')} of navigation and link lists"

@@ -11,7 +11,9 @@ The report reads findings only through rule ids and the `data` each rule documen
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +44,8 @@ FAILED_VERDICTS = frozenset({"broken", "unreachable", "unsafe"})
 """What the Broken links section lists; `redirected` (link-redirect) is not a failure."""
 DEFAULT_DENSITY = 6.0
 """Units per 1,000 words used to scale the histogram when no ad-density rule sets one."""
+DEFAULT_HEIGHT_SHARE = 30.0
+"""The Better Ads Standards' limit, in percent: the height histogram's scale without one."""
 _SEVERITIES = ("error", "warning", "info")
 
 
@@ -62,8 +66,13 @@ class Aggregator:
         self._threshold = _density_option(rules, "max_per_1000_words")
         min_words = _density_option(rules, "min_words")
         self._min_words = int(min_words) if min_words is not None else None
-        self._edges = _edges(self._threshold or DEFAULT_DENSITY)
-        self._bins = [0] * (len(self._edges) + 2)
+        self._rates = _Histogram(self._threshold, DEFAULT_DENSITY)
+        height_limit = _density_option(rules, "max_height_share")
+        self._height_threshold = height_limit * 100 if height_limit is not None else None
+        self._heights = _Histogram(self._height_threshold, DEFAULT_HEIGHT_SHARE, "%")
+        self._height_measured = False
+        screen = _density_option(rules, "screen_width")
+        self._screen_width = int(screen) if screen is not None else None
         self._link_rules = LINK_RULES | {r.id for r in rules if r.kind_name == "reachable"}
         self._tallies: dict[tuple[str, str], list[int]] = {}
         self._files = self._compliant = self._seq = 0
@@ -132,7 +141,13 @@ class Aggregator:
         if units and measure is not None and not measure.measured:
             self._unmeasured += 1  # too short for the rule: left out, as the rule leaves it
         else:
-            self._bins[_bin_index(units, words, self._edges)] += 1
+            self._rates.add(None if not units else units * 1000 / words if words else math.inf)
+            if measure is not None and self._height_threshold is not None:
+                self._height_measured = True  # the rule estimates heights, and ran here
+                if not units:
+                    self._heights.add(None)
+                elif measure.height_share is not None:
+                    self._heights.add(measure.height_share * 100)
         if flagged:
             self._density.append(_density_flag(stats.path, flagged, units, words))
         # The file's own summary counts every unit on the page, as it counts every word.
@@ -198,7 +213,10 @@ class Aggregator:
             suppressed=sum(s for _, s in self._tallies.values()),
             by_rule=_rule_tallies(self._tallies),
             density_threshold=self._threshold,
-            density_bins=self._density_bins(),
+            density_bins=self._rates.bins(),
+            height_threshold=self._height_threshold,
+            height_bins=self._heights.bins() if self._height_measured else (),
+            screen_width=self._screen_width,
             density_unmeasured=self._unmeasured,
             density_min_words=self._min_words,
             density_over=tuple(self._density),
@@ -208,17 +226,6 @@ class Aggregator:
             worst=tuple(s for _, s in sorted(self._worst, key=lambda e: e[0], reverse=True)),
             **found,
         )
-
-    def _density_bins(self) -> tuple[DensityBin, ...]:
-        threshold = self._threshold
-        bins = [DensityBin("no ads", None, None, self._bins[0], False)]
-        lows: list[float] = [0.0, *self._edges]
-        highs: list[float | None] = [*self._edges, None]
-        for index, (low, high) in enumerate(zip(lows, highs, strict=True), start=1):
-            label = f"{low:g}–{high:g}" if high is not None else f"> {low:g}"
-            over = threshold is not None and low >= threshold
-            bins.append(DensityBin(label, low, high, self._bins[index], over))
-        return tuple(bins)
 
     def _broken_links(self) -> tuple[BrokenLink, ...]:
         records = [replace(e.record, uses=tuple(e.uses)) for e in self._links.values()]
@@ -249,23 +256,32 @@ def _density_option(rules: Sequence[Rule], name: str) -> float | None:
     return None
 
 
-def _edges(threshold: float) -> tuple[float, ...]:
-    """Six bin edges up to twice the threshold, so the threshold is always a bin boundary."""
-    step = threshold / 3
-    return tuple(round(step * i, 2) for i in range(1, 7))
+class _Histogram:
+    """Files counted by a measure into bins: "no ads", one bin up to each of six edges that
+    reach twice the threshold (so the threshold is always a boundary), and an open last."""
 
+    def __init__(self, threshold: float | None, default: float, unit: str = "") -> None:
+        self.threshold = threshold
+        step = (threshold or default) / 3
+        self.edges = tuple(round(step * i, 2) for i in range(1, 7))
+        self.counts = [0] * (len(self.edges) + 2)
+        self.unit = unit
 
-def _bin_index(units: int, words: int, edges: tuple[float, ...]) -> int:
-    """0 is "no ads"; then one bin per edge; the last bin is open-ended."""
-    if units == 0:
-        return 0
-    if words == 0:
-        return len(edges) + 1
-    rate = units * 1000 / words
-    for index, edge in enumerate(edges, start=1):
-        if rate <= edge:
-            return index
-    return len(edges) + 1
+    def add(self, value: float | None) -> None:
+        """Count a file measuring `value` (None: it has no ads)."""
+        index = 0 if value is None else bisect.bisect_left(self.edges, value) + 1
+        self.counts[index] += 1
+
+    def bins(self) -> tuple[DensityBin, ...]:
+        found = [DensityBin("no ads", None, None, self.counts[0], False)]
+        lows: list[float] = [0.0, *self.edges]
+        highs: list[float | None] = [*self.edges, None]
+        for index, (low, high) in enumerate(zip(lows, highs, strict=True), start=1):
+            unit = self.unit
+            label = f"{low:g}–{high:g}{unit}" if high is not None else f"> {low:g}{unit}"
+            over = self.threshold is not None and low >= self.threshold
+            found.append(DensityBin(label, low, high, self.counts[index], over))
+        return tuple(found)
 
 
 def _density_flag(path: str, flagged: list[Finding], units: int, words: int) -> DensityFlag:

@@ -97,8 +97,15 @@ def bars(rows: Sequence[Bar], title: str, *, label_width: int = 210) -> str:
     return _svg("bars", WIDTH, height, title, "".join(parts))
 
 
-def histogram(bins: Sequence[DensityBin], threshold: float | None, title: str) -> str:
-    """Vertical bars of files per density bin; bins over the threshold in the warning tone."""
+def histogram(
+    bins: Sequence[DensityBin],
+    threshold: float | None,
+    title: str,
+    axis: str = "ad units per 1,000 words",
+    unit: str = "",
+) -> str:
+    """Vertical bars of files per density bin; bins over the threshold in the warning tone.
+    `axis` names the measure under the bars, `unit` follows the limit's value."""
     if not bins:
         return ""
     height, base, left = 230, 180, 36
@@ -131,10 +138,10 @@ def histogram(bins: Sequence[DensityBin], threshold: float | None, title: str) -
         parts.append(
             f'<line x1="{limit_x:.1f}" y1="4" x2="{limit_x:.1f}" y2="{base}" '
             f'class="stroke-limit" stroke-width="1.5"/>'
-            f'<text x="{limit_x + 4:.1f}" y="14" class="muted">limit {threshold:g}</text>'
+            f'<text x="{limit_x + 4:.1f}" y="14" class="muted">limit {threshold:g}{unit}</text>'
         )
     parts.append(
         f'<text x="{WIDTH / 2:.0f}" y="{height - 8}" text-anchor="middle" class="muted">'
-        "ad units per 1,000 words</text>"
+        f"{escape(axis)}</text>"
     )
     return _svg("histogram", WIDTH, height, title, "".join(parts))

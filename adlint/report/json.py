@@ -24,6 +24,9 @@ are stable; lists are sorted as the HTML shows them; `files` lists are complete.
         "pixels": [{"vendor", "host", "count", "files"}]},
      "ad_density": {"threshold": 6.0,    # units per 1,000 words, or null
                     "histogram": [{"label", "low", "high", "files", "over"}],
+                    "height_threshold": 30.0,  # max_height_share in percent, or null
+                    "height_histogram": [{"label", "low", "high", "files", "over"}],
+                    "screen_width": 360,  # the phone the heights are estimated on, or null
                     "min_words": 100,   # the rule's min_words, or null
                     "unmeasured": 0,    # files with ads under min_words: not in the histogram
                     "over_threshold": [{"path", "line", "measures", "detail", "units",

@@ -117,6 +117,12 @@ def _density(report: Report) -> str:
         head += _table(
             ["units per 1,000 words", *labels], [["files", *(str(b.files) for b in bins)]]
         )
+    if report.height_bins:
+        labels = [plain(b.label) + (" ⚠" if b.over else "") for b in report.height_bins]
+        head += "\n" + _table(
+            ["ads' % of the page's height", *labels],
+            [["files", *(str(b.files) for b in report.height_bins)]],
+        )
     if report.density_unmeasured_note:
         head += "\n" + report.density_unmeasured_note + "\n"
     if not report.density_over:

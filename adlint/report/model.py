@@ -183,6 +183,12 @@ class Report:
     pixels: tuple[PixelUsage, ...] = ()
     density_threshold: float | None = None
     density_bins: tuple[DensityBin, ...] = ()
+    height_threshold: float | None = None
+    """The ad-density rule's `max_height_share`, in percent (None when it does not set one)."""
+    height_bins: tuple[DensityBin, ...] = ()
+    """Files by ads' percent of the estimated page height (empty when not estimated)."""
+    screen_width: int | None = None
+    """The phone width the heights were estimated on."""
     density_unmeasured: int = 0
     """Files with ad units but fewer words than the rule's `min_words`: the rule does not
     measure their density, so neither does the histogram."""
@@ -207,7 +213,7 @@ class Report:
         files = counted(self.density_unmeasured, "file")
         return (
             f"{files} with ads but fewer than {self.density_min_words} words "
-            f"{'is' if self.density_unmeasured == 1 else 'are'} not in the chart: the "
+            f"{'is' if self.density_unmeasured == 1 else 'are'} not charted: the "
             "ad-density rule does not measure the density of pages that short."
         )
 
@@ -242,6 +248,9 @@ class Report:
             "ad_density": {
                 "threshold": self.density_threshold,
                 "histogram": [asdict(b) for b in self.density_bins],
+                "height_threshold": self.height_threshold,
+                "height_histogram": [asdict(b) for b in self.height_bins],
+                "screen_width": self.screen_width,
                 "min_words": self.density_min_words,
                 "unmeasured": self.density_unmeasured,
                 "over_threshold": [_listed(asdict(d)) for d in self.density_over],

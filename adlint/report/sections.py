@@ -109,9 +109,20 @@ def density(report: Report) -> str:
     if report.density_unmeasured_note:
         caption += " " + report.density_unmeasured_note
     chart = charts.histogram(report.density_bins, limit, "Ad density across files")
-    parts = [
-        '<div class="charts">',
-        figure(chart, text(caption)),
+    parts = ['<div class="charts">', figure(chart, text(caption))]
+    if report.height_bins:
+        height_limit = report.height_threshold
+        screen = f"{report.screen_width} px wide " if report.screen_width else ""
+        height_caption = f"Files by ads' share of the page's height on a {screen}phone, " + (
+            "estimated from the sizes the pages declare"
+        )
+        if height_limit is not None:
+            height_caption += f"; amber bars are over the limit of {height_limit:g}%"
+        axis = "ads' % of the page's height"
+        title = "Ad height share across files"
+        height_chart = charts.histogram(report.height_bins, height_limit, title, axis, "%")
+        parts.append(figure(height_chart, text(height_caption + ".")))
+    parts += [
         "</div>",
         "<h3>Files over the threshold</h3>",
     ]

@@ -149,7 +149,7 @@ def test_report_renders_cleanly_in_chromium(
     browser.open(tmp_path / "report.html")
     assert browser.run("return document.title") == "adlint compliance report"
     sizes = browser.run(CHART_SIZES)
-    assert len(sizes) == 4
+    assert len(sizes) == 5
     for label, width, height in sizes:
         assert width > 50 and height > 50, (label, width, height)
     _screenshot(browser, tmp_path / "report.png")

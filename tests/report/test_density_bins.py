@@ -88,7 +88,7 @@ def test_a_page_too_short_to_measure_is_left_out_and_counted(
     files = {b["label"]: b["files"] for b in density["histogram"] if b["files"]}
     assert files == {"no ads": 1}
     assert (density["unmeasured"], density["min_words"]) == (1, min_words)
-    note = f"1 file with ads but fewer than {min_words} words is not in the chart"
+    note = f"1 file with ads but fewer than {min_words} words is not charted"
     code = main(["report", str(site), "--no-config", "--no-cache", "-o", str(tmp_path / "r.md")])
     assert code == 0 and note in (tmp_path / "r.md").read_text(encoding="utf-8")
     code = main(["report", str(site), "--no-config", "--no-cache", "-o", str(tmp_path / "r.html")])
@@ -121,3 +121,24 @@ def test_a_page_over_the_height_share_shows_it_in_every_format(
     assert "height_share" in flag["measures"] and flag["height_share"] == share
     code = main(["report", str(site), "--no-config", "--no-cache", "-o", str(tmp_path / "r.html")])
     assert code == 0 and f'<td class="num">~{share}%</td>' in (tmp_path / "r.html").read_text()
+
+
+def test_the_height_histogram_bins_every_measured_file_by_its_height_share(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unit = UNIT.replace("<ins ", '<ins style="height:100px" ')
+    (site / "light.html").write_text(
+        f"<html><body><main>{prose()}\n{unit}</main></body></html>\n", encoding="utf-8"
+    )
+    (site / "plain.md").write_text(" ".join(["word"] * 200) + "\n", encoding="utf-8")
+    share = 100 * 100 / (100 + 300 / 7.5 * 24 + 6 * 16)  # 9.4%: one 100 px unit
+    density = report(tmp_path, capsys, "--no-cache")
+    assert (density["height_threshold"], density["screen_width"]) == (30.0, 360)
+    files = {b["label"]: b["files"] for b in density["height_histogram"] if b["files"]}
+    [label] = [
+        b["label"]
+        for b in density["height_histogram"]
+        if b["low"] is not None and b["low"] < share <= (b["high"] or 100)
+    ]
+    assert files == {"no ads": 1, label: 1} and label == "0–10%"
+    assert [b["over"] for b in density["height_histogram"]] == [False] * 4 + [True] * 4

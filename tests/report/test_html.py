@@ -151,7 +151,8 @@ def test_content_security_policy_forbids_every_request(site_html: str) -> None:
 def test_page_has_every_section_and_a_chart_each(site_html: str) -> None:
     for anchor in ("summary", "inventory", "density", "disclosure", "links", "worst", "files"):
         assert f'<section id="{anchor}"' in site_html
-    assert site_html.count('<svg class="chart') == 4  # compliance, rules, networks, density
+    # compliance, rules, networks, density per 1,000 words and as a share of the height
+    assert site_html.count('<svg class="chart') == 5
     assert "4 <small>(67%)</small>" in site_html
 
 

@@ -43,6 +43,9 @@ def test_json_has_the_documented_top_level_keys(site_json: dict[str, Any]) -> No
     assert set(site_json["ad_density"]) == {
         "threshold",
         "histogram",
+        "height_threshold",
+        "height_histogram",
+        "screen_width",
         "min_words",
         "unmeasured",
         "over_threshold",

@@ -130,14 +130,11 @@ class Density:
             "per_1000_words": round(rate, 1) if words else "∞",
             "share": round(share * 100),
         }
-        screen = Screen(self.screen_width)
-        height_share = 0.0
+        height_share = None
         if self.max_height_share is not None:
-            height_share = _height_share(document, units, content, screen)
+            height_share = _height_share(document, units, content, Screen(self.screen_width))
             base["height_share"] = round(height_share * 100)
-        context.measure = Measure(
-            len(units), words, measured, height_share if self.max_height_share is not None else None
-        )
+        context.measure = Measure(len(units), words, measured, height_share)
         left_out = ""
         if content.navigation_words:
             left_out = f"; {counted(content.navigation_words, 'word')} of navigation and link lists"
@@ -165,7 +162,7 @@ class Density:
             )
             yield self._hit(units[0], base, "share", self.max_share, detail)
         limit = self.max_height_share
-        if measured and limit is not None and height_share > limit:
+        if measured and limit is not None and height_share is not None and height_share > limit:
             detail = (
                 f"ads take about {base['height_share']}% of the page's height on a "
                 f"{self.screen_width:g} px wide phone (limit {limit:.0%}; estimated from the "

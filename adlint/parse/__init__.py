@@ -64,8 +64,8 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def lone_cr_as_lf(text: str) -> str:
-    """A lone `\r` written as `\n`, at the same offset. CommonMark ends a line at either,
-    and so do adlint's line numbers, but pulldown-cmark does not see a lone `\r` as a line
+    """A lone `\\r` written as `\\n`, at the same offset. CommonMark ends a line at either,
+    and so do adlint's line numbers, but pulldown-cmark does not see a lone `\\r` as a line
     end: in a file saved with old Mac line ends, an HTML block then ran to the end of the
     file, and every link after it was lost."""
     return _LONE_CR.sub("\n", text) if "\r" in text else text

@@ -203,10 +203,10 @@ def _written_urls(
 ) -> list[tuple[str, int, int]]:
     """The (url, start, end) of each URL attribute in `names` that holds a URL, the
     element's `url` first, each URL once (`src` and `data-src` often repeat one), URLs and
-    spans without the spaces browsers strip from a URL (a message showed them, line
-    breaks included). A placeholder in `src` whose lazy
-    attribute holds a real URL is left out: the browser never fetches it for the reader,
-    and the real URL is what a rule should name (the pixel's host, not `data:`)."""
+    spans without the spaces browsers strip from a URL (a message showed them, line breaks
+    included). A placeholder in `src` whose lazy attribute holds a real URL is left out:
+    the browser never fetches it for the reader, and the real URL is what a rule should
+    name (the pixel's host, not `data:`)."""
     found: list[tuple[str, str, int, int]] = []
     for name in names:
         if name in spans and spans[name][0].strip():

@@ -123,8 +123,8 @@ class Aggregator:
         return counts, suppressed
 
     def _add_density(self, stats: FileStats, findings: Sequence[Finding]) -> int:
-        """Bin the file by units per 1,000 words; record it when the density rule fired.
-        Returns the units the file's summary shows."""
+        """Bin the file by units per 1,000 words and by ads' share of its height; record it
+        when the density rule fired. Returns the units the file's summary shows."""
         positions = {(f.line, f.column) for f in findings if f.rule == AD_UNIT_RULE}
         flagged = [f for f in findings if f.rule == DENSITY_RULE]
         # The density rule's own counts are authoritative: it skips units nested in units,

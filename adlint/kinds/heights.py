@@ -106,12 +106,18 @@ def ad_height(unit: Element, document: Document, screen: Screen) -> float:
     inside it that has one (a banner is an `<a>` around an `<img>`), else a medium
     rectangle's."""
     for element in (unit, *_descendants(unit, document)):
-        if element is not unit and element.tag not in MEDIA_TAGS:
+        if element is not unit and (element.tag not in MEDIA_TAGS or element.hidden):
             continue
         width, height = size(element)
+        if element is not unit and _is_pixel(width, height):
+            continue  # the impression pixel beside a banner says nothing of the banner
         if height is not None:
             return screen.scaled(width, height)
     return screen.scaled(*DEFAULT_AD)
+
+
+def _is_pixel(width: float | None, height: float | None) -> bool:
+    return (width is not None and width <= 1) or (height is not None and height <= 1)
 
 
 def media_height(element: Element, screen: Screen) -> float:
@@ -139,8 +145,7 @@ def content_media(
     for element in document.elements:
         if element.tag not in MEDIA_TAGS or element.hidden or element.index in unit_indexes:
             continue
-        width, height = declared_size(element)
-        if (width is not None and width <= 1) or (height is not None and height <= 1):
+        if _is_pixel(*declared_size(element)):
             continue
         if document.nearest_ancestor(element, excluded, memo):
             continue

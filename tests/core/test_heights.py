@@ -56,6 +56,11 @@ def test_an_ads_size_comes_from_itself_its_image_or_its_file_name() -> None:
     assert ad_height(named, document, SCREEN) == pytest.approx(wide)
     document, slot = element('<ins class="adsbygoogle" style="height:600px;width:160px"></ins>')
     assert ad_height(slot, document, SCREEN) == 600
+    pixel_first = (
+        '<div class="ad"><img src="/p.gif" width="1" height="1"><img width=300 height=600></div>'
+    )
+    document, tower = element(pixel_first)
+    assert ad_height(tower, document, SCREEN) == 600  # the impression pixel is not the ad
     document, unknown = element('<ins class="adsbygoogle" data-ad-format="auto"></ins>')
     assert ad_height(unknown, document, SCREEN) == 250  # a 300x250 fits 360 px unscaled
 

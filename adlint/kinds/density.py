@@ -2,18 +2,27 @@
 
 What it checks:
     Counts the elements matching `select` (the ad units) and compares them with the
-    content, four ways, each with its own threshold (omit one to skip it):
+    content, and with the screen, five ways, each with its own threshold (omit one to skip it):
     - per 1,000 visible words (`max_per_1000_words`);
     - as a share of the page's height on a phone `screen_width` px wide
       (`max_height_share`), the measure of the Better Ads Standard's 30% mobile limit,
       estimated from the sizes the source declares (kinds/heights.py): ads' declared or
       named sizes (a 300x250 rectangle when unknown), content images' (full width at 16:9
-      when unknown) and the text's length, all scaled to the screen's width;
+      when unknown) and the text's length, all scaled to the screen's width; as in the
+      Standard, ads below the main content (after its last words or image) are left out,
+      and ads pinned to the screen counted wherever they are;
     - as a share of blocks, units / (units + content blocks) (`max_share`): a cruder proxy
       for the same limit, which counts a 90 px banner as a whole paragraph;
+    - an ad pinned to the screen (`max_sticky_share`): the Standards' "large sticky ad",
+      one whose own style or an enclosing element's says `position: fixed` or `sticky`
+      and that covers more than this share of a `screen_width` x `screen_height` screen's
+      area. Only sizes the source states count (the ad's, its image's, or the pinned
+      element's, in px, vw/vh or %, or by opposite offsets): a pinned ad of unknown height
+      is not flagged, since most are small anchors; one of unknown width spans the screen.
+      Every unit counts, navigation's too, whatever the document's length;
     - stacked units: consecutive units with fewer than `min_words_between` words of content
       between them (`max_stacked`: the most units allowed in one stack).
-    Documents with fewer than `min_words` words are measured by the stack test only.
+    Documents with fewer than `min_words` words get only the stack and sticky tests.
 
     "Content" is the main content, as the Better Ads Standards measure it: headers, footers,
     site navigation and related-article lists are not part of it. Two options say what is
@@ -26,15 +35,17 @@ What it checks:
 
 Options:
     select (required), max_per_1000_words, max_height_share (0..1), screen_width (px,
-    100 or more; default 360), max_share (0..1), max_stacked, min_words_between (default
+    100 or more; default 360), max_sticky_share (0..1), screen_height (px, 100 or more;
+    default 640), max_share (0..1), max_stacked, min_words_between (default
     1), min_words (default 100), navigation (a selector), navigation_link_share (0..1), at
     (`element` default).
 
 Message fields:
     units, words (of content), blocks (of content), navigation_words (left out),
     per_1000_words, share (percent of blocks), height_share (percent of the estimated
-    height; with `max_height_share`), stacked, measure (`per_1000_words`, `height_share`,
-    `share` or `stacked`), limit, detail (a readable sentence), and the flagged unit's
+    height; with `max_height_share`), sticky_share (percent of the screen a pinned ad
+    covers), stacked, measure (`per_1000_words`, `height_share`, `share`, `sticky_share` or
+    `stacked`), limit, detail (a readable sentence), and the flagged unit's
     tag, url, host, domain (the selector's captures are not message data).
 
 Example:
@@ -61,7 +72,15 @@ from typing import TYPE_CHECKING, ClassVar
 from adlint.finding import Hit, Measure
 from adlint.formats import counted
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
-from adlint.kinds.heights import Screen, ad_height, content_media, media_height
+from adlint.kinds.heights import (
+    Screen,
+    ad_height,
+    content_media,
+    known_ad_box,
+    media_height,
+    pinned_box,
+    pinned_position,
+)
 
 if TYPE_CHECKING:
     from adlint.document import Document, Element
@@ -82,6 +101,8 @@ class Density:
     navigation_link_share: float | None = None
     max_height_share: float | None = None
     screen_width: float = 360
+    max_sticky_share: float | None = None
+    screen_height: float = 640
     at: str = "element"
 
     name: ClassVar[str] = "density"
@@ -94,6 +115,7 @@ class Density:
         "per_1000_words",
         "share",
         "height_share",
+        "sticky_share",
         "stacked",
         "measure",
         "limit",
@@ -104,11 +126,14 @@ class Density:
         "max_share": 1,
         "navigation_link_share": 1,
         "max_height_share": 1,
+        "max_sticky_share": 1,
     }
-    minima: ClassVar[dict[str, float]] = {"screen_width": 100}
+    minima: ClassVar[dict[str, float]] = {"screen_width": 100, "screen_height": 100}
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
+        if units and self.max_sticky_share is not None:
+            yield from self._pinned(document, units, self.max_sticky_share)
         if not units:
             context.measure = Measure(0, document.words)
             return
@@ -131,8 +156,10 @@ class Density:
             "share": round(share * 100),
         }
         height_share = None
+        in_content = units
         if self.max_height_share is not None:
-            height_share = _height_share(document, units, content, Screen(self.screen_width))
+            screen = Screen(self.screen_width)
+            height_share, in_content = _height_share(document, units, content, screen)
             base["height_share"] = round(height_share * 100)
         context.measure = Measure(len(units), words, measured, height_share)
         left_out = ""
@@ -163,14 +190,60 @@ class Density:
             yield self._hit(units[0], base, "share", self.max_share, detail)
         limit = self.max_height_share
         if measured and limit is not None and height_share is not None and height_share > limit:
+            below = len(units) - len(in_content)
+            if below:
+                left_out += f"; {counted(below, 'ad unit')} below the main content not counted"
             detail = (
                 f"ads take about {base['height_share']}% of the page's height on a "
                 f"{self.screen_width:g} px wide phone (limit {limit:.0%}; estimated from the "
                 f"sizes the page declares{left_out})"
             )
-            yield self._hit(units[0], base, "height_share", limit, detail)
+            yield self._hit(in_content[0], base, "height_share", limit, detail)
         if self.max_stacked is not None:
             yield from self._stacks(document, units, base, content.run_words)
+
+    def _pinned(self, document: Document, units: list[Element], limit: float) -> Iterator[Hit]:
+        """Each element that pins ads to the screen once, at its first unit, when it covers
+        more than `limit` of the screen's area (Chromium's large-sticky-ad test): the
+        larger of the sizes the ad and the pinned element state, full width when neither
+        states a width."""
+        screen = Screen(self.screen_width, self.screen_height)
+        memo: dict[int, tuple[Element, str] | None] = {}
+        reported: set[int] = set()
+
+        def pinning(element: Element) -> tuple[Element, str] | None:
+            position = pinned_position(element)
+            return (element, position) if position else None
+
+        for unit in units:
+            found = pinning(unit) or document.nearest_ancestor(unit, pinning, memo)
+            if found is None or found[0].index in reported:
+                continue
+            pinned, position = found
+            boxes = [pinned_box(pinned, position, screen)]
+            ad = known_ad_box(unit, document, screen)
+            if ad is not None:
+                boxes.append(ad)
+            heights = [height for _, height in boxes if height is not None]
+            if not heights:
+                continue  # no stated size: most pinned ads are small anchors
+            widths = [width for width, _ in boxes if width is not None]
+            width, height = max(widths, default=screen.width), max(heights)
+            share = width * height / (screen.width * screen.height)
+            if share <= limit:
+                continue
+            reported.add(pinned.index)
+            where = "its own style"
+            if pinned is not unit:
+                line, column = document.position(pinned.start)
+                where = f"the <{pinned.tag}> at {line}:{column}"
+            detail = (
+                f"an ad pinned to the screen (position: {position}, set by {where}) covers "
+                f"about {share:.0%} of a {screen.width:g}x{screen.height:g} px phone screen "
+                f"({width:.0f}x{height:.0f} px; limit {limit:.0%})"
+            )
+            data = {"units": len(units), "sticky_share": round(share * 100)}
+            yield self._hit(unit, data, "sticky_share", limit, detail)
 
     def _content(self, document: Document, context: RuleContext) -> Content:
         """What of the document is main content: every visible word, unless `navigation`
@@ -393,15 +466,46 @@ class _BlockFinder:
 
 def _height_share(
     document: Document, units: list[Element], content: Content, screen: Screen
-) -> float:
-    """The units' share of the main content's estimated height on `screen`, the measure of
-    the Better Ads Standards' 30% (see kinds/heights.py): ads over ads, text and media."""
-    ads = sum(ad_height(unit, document, screen) for unit in units)
-    media = sum(
-        media_height(element, screen) for element in content_media(document, units, content.outside)
+) -> tuple[float, list[Element]]:
+    """The share of the main content's estimated height on `screen` that ads take, the
+    measure of the Better Ads Standards' 30% (see kinds/heights.py): ads over ads, text and
+    media; and the units it counts. Like the Standards, it does not count the ads below
+    the main content, after its last words or image (the units between an article's last
+    paragraph and its "Also read" list), but counts those pinned to the screen, once."""
+    media = list(content_media(document, units, content.outside))
+    end = _last_content_start(document, content.run_words)
+    if media:
+        end = max(end, media[-1].start)
+    if end < 0:
+        end = len(document.text)  # no content at all: nothing is below it
+    memo: dict[int, bool | None] = {}
+
+    def pinning(element: Element) -> bool | None:
+        return True if pinned_position(element) else None
+
+    # a pinned ad is over the content wherever its markup is (often last in the page)
+    in_content = [
+        unit
+        for unit in units
+        if unit.start < end
+        or pinned_position(unit)
+        or document.nearest_ancestor(unit, pinning, memo)
+    ]
+    ads = sum(ad_height(unit, document, screen) for unit in in_content)
+    total = (
+        ads
+        + sum(media_height(element, screen) for element in media)
+        + screen.text_height(content.words, content.blocks)
     )
-    total = ads + media + screen.text_height(content.words, content.blocks)
-    return ads / total if total else 0.0
+    return (ads / total if total else 0.0), in_content
+
+
+def _last_content_start(document: Document, run_words: Sequence[int]) -> int:
+    """Where the last run holding content words starts, -1 for none."""
+    for index in range(len(run_words) - 1, -1, -1):
+        if run_words[index]:
+            return document.runs[index].start
+    return -1
 
 
 def _in_main_content(

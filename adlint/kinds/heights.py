@@ -10,6 +10,10 @@ width as a responsive page would be (a 728x90 banner is 44 px tall on a 360 px s
 What the source does not say is assumed, and said: an ad of unknown size is a 300x250
 medium rectangle, the most served mobile size; a content image or embed of unknown size
 fills the width at 16:9.
+
+Ads pinned to the screen (`position: fixed` or `sticky`) are measured against the screen
+itself, for the Standards' "large sticky ad": there nothing is assumed, since most such
+ads are small anchors of a size the source does not state.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from adlint.css import declarations
 
 if TYPE_CHECKING:
     from adlint.document import Document, Element
@@ -40,6 +46,9 @@ MAX_DESCENDANTS = 64
 _LENGTH = re.compile(r"\s*(\d{1,6}(?:\.\d+)?)\s*(px)?(?![\w%.])", re.IGNORECASE)
 _ATTRIBUTE_LENGTH = re.compile(r"\s*(\d{1,6})(?!\d)")
 _STYLE_SIZE = re.compile(r"(?:^|[;\s])(min-)?(width|height)\s*:", re.IGNORECASE)
+_SCREEN_LENGTH = re.compile(r"(\d{1,6}(?:\.\d+)?)(px|vw|vh|%)?")
+"""A length a pinned element may give its height in: pixels, or a share of the screen."""
+PINNED_POSITIONS = {"fixed": "fixed", "sticky": "sticky", "-webkit-sticky": "sticky"}
 _URL_SIZE = re.compile(r"(?<![0-9])([1-9][0-9]{1,3})[xX]([1-9][0-9]{1,3})(?![0-9])")
 """`728x90` in a banner's file name, `-300x200` in a WordPress thumbnail's."""
 
@@ -49,6 +58,8 @@ class Screen:
     """The phone the page is measured on."""
 
     width: float = 360.0
+    height: float = 640.0
+    """A common phone's viewport (360x640 CSS px), what a pinned ad's share is of."""
 
     @property
     def chars_per_line(self) -> float:
@@ -58,6 +69,10 @@ class Screen:
         """`words` of prose in `blocks` paragraphs (headings, list items)."""
         lines = words * CHARS_PER_WORD / self.chars_per_line
         return lines * LINE_HEIGHT + blocks * BLOCK_GAP
+
+    def fitted(self, width: float | None) -> float | None:
+        """A box's width once it fits the screen."""
+        return None if width is None else min(width, self.width)
 
     def scaled(self, width: float | None, height: float) -> float:
         """A box's height once shrunk to fit the screen's width (never enlarged)."""
@@ -102,9 +117,18 @@ def size(element: Element) -> tuple[float | None, float | None]:
 
 
 def ad_height(unit: Element, document: Document, screen: Screen) -> float:
-    """The unit's height on the screen: its own size, else that of the first image or frame
-    inside it that has one (a banner is an `<a>` around an `<img>`), else a medium
-    rectangle's."""
+    """The unit's height on the screen: its known height, else a medium rectangle's."""
+    known = known_ad_box(unit, document, screen)
+    return screen.scaled(*DEFAULT_AD) if known is None else known[1]
+
+
+def known_ad_box(
+    unit: Element, document: Document, screen: Screen
+) -> tuple[float | None, float] | None:
+    """The unit's (width, height) on the screen as the source states them: its own size,
+    else that of the first image or frame inside it that has one (a banner is an `<a>`
+    around an `<img>`); the width None when only the height is stated, and None when
+    nothing says."""
     for element in (unit, *_descendants(unit, document)):
         if element is not unit and (element.tag not in MEDIA_TAGS or element.hidden):
             continue
@@ -112,8 +136,78 @@ def ad_height(unit: Element, document: Document, screen: Screen) -> float:
         if element is not unit and _is_pixel(width, height):
             continue  # the impression pixel beside a banner says nothing of the banner
         if height is not None:
-            return screen.scaled(width, height)
-    return screen.scaled(*DEFAULT_AD)
+            return screen.fitted(width), screen.scaled(width, height)
+    return None
+
+
+def pinned_position(element: Element) -> str:
+    """`fixed` or `sticky` when the element's own style pins it to the screen, else ''."""
+    style = element.attrs.get("style", "")
+    if "position" not in style.lower():
+        return ""
+    return PINNED_POSITIONS.get(declarations(style).get("position", ""), "")
+
+
+def pinned_box(
+    element: Element, position: str, screen: Screen
+) -> tuple[float | None, float | None]:
+    """The (width, height) a pinned element declares for itself on the screen, each None
+    when it does not: pixels (fitted to the screen like any box), `vw`/`vh` (and for a
+    fixed element, whose percentages are of the screen, `%`), or for a fixed element what
+    opposite offsets both given leave (`inset: 0` fills the screen)."""
+    style = declarations(element.attrs.get("style", ""))
+    declared_width, declared_height = declared_size(element)
+    inset = style.get("inset", "").split() if position == "fixed" else []
+    # CSS's shorthand: one value for all sides, then top/bottom and left/right, ...
+    top, right = (inset + inset[:1])[:2] if inset else ("", "")
+    bottom = inset[2] if len(inset) > 2 else top
+    left = inset[3] if len(inset) > 3 else right
+    height = _extent(style, "height", screen.height, position, ("top", top), ("bottom", bottom))
+    if height is None and declared_height is not None:
+        height = screen.scaled(declared_width, declared_height)
+    width = _extent(style, "width", screen.width, position, ("left", left), ("right", right))
+    if width is None:
+        width = screen.fitted(declared_width)
+    return width, height
+
+
+def _extent(
+    style: dict[str, str],
+    name: str,
+    whole: float,
+    position: str,
+    start: tuple[str, str],
+    end: tuple[str, str],
+) -> float | None:
+    """A pinned element's width or height (`name`) in pixels of the screen's `whole`, when
+    given in `vw`/`vh` or (fixed) `%`, or by both offsets (`start`, `end`: the property and
+    the shorthand's value for it) of a fixed element."""
+    for prefix in ("", "min-"):
+        length = _screen_length(style.get(prefix + name, ""), position, whole, pixels=False)
+        if length is not None:
+            return length
+    if position != "fixed":
+        return None
+    first = _screen_length(style.get(start[0], start[1]), position, whole)
+    second = _screen_length(style.get(end[0], end[1]), position, whole)
+    if first is None or second is None:
+        return None
+    return max(whole - first - second, 0.0)
+
+
+def _screen_length(value: str, position: str, whole: float, pixels: bool = True) -> float | None:
+    """A `vw`/`vh` or (for a fixed element) `%` length in pixels of the screen's `whole`,
+    or a `px` one when `pixels` (offsets; sizes in pixels are `declared_size`'s, and are
+    fitted to the screen)."""
+    match = _SCREEN_LENGTH.fullmatch(value.strip())
+    if match is None:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    if unit in ("vw", "vh") or (unit == "%" and position == "fixed"):
+        return number * whole / 100
+    if pixels and (unit == "px" or number == 0):
+        return number
+    return None
 
 
 def _is_pixel(width: float | None, height: float | None) -> bool:

@@ -72,5 +72,7 @@ def test_every_default_rule_has_an_annotated_fixture():
         "tracking-pixel",
         "parse-error",
         "javascript-link",
+        "autoplay-with-sound",
+        "large-sticky-ad",
     }
     assert static_rules <= covered

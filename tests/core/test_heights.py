@@ -139,9 +139,10 @@ def test_a_wider_screen_shrinks_text_more_than_fixed_size_ads() -> None:
 def test_ads_and_images_in_navigation_are_left_out(tmp_path: Path) -> None:
     unit = '<ins class="adsbygoogle" style="height:250px"></ins>'
     sidebar = f'<aside><img src="/s.jpg" width="300" height="600">{unit}</aside>'
-    page = f"<html><body>{sidebar}<main><p>{words(300, 'a')}</p>{unit}</main></body></html>\n"
+    main = f"<main><p>{words(300, 'a')}</p>{unit}<p>{words(100, 'b')}</p></main>"
+    page = f"<html><body>{sidebar}{main}</body></html>\n"
     [finding] = height_findings(page, path="a.html", max_height_share=0.0)
-    assert finding.data["height_share"] == round(100 * 250 / (250 + text_height(300, 1)))
+    assert finding.data["height_share"] == round(100 * 250 / (250 + text_height(400, 2)))
 
 
 @pytest.mark.parametrize(
@@ -162,3 +163,50 @@ def test_bad_height_options_are_config_errors(
     assert (
         capsys.readouterr().err == f'adlint: error: .adlint.yaml:3: rule "ad-density": {message}\n'
     )
+
+
+def test_ads_below_the_main_content_are_not_counted() -> None:
+    """The Standards: "Ads below the main content portion of the page are not included in
+    the density calculation". Two units after the last paragraph, before an "Also read"
+    list (navigation), as in the seed articles; a third between paragraphs counts."""
+    rectangle = '<ins class="adsbygoogle" style="display:block;height:250px"></ins>'
+    also_read = "".join(
+        f'<li><a href="https://x.example/{n}">{words(6, "r")}</a></li>' for n in range(8)
+    )
+    page = (
+        f"{words(100, 'a')}\n\n{rectangle}\n\n{words(100, 'b')}\n\n"
+        f"{rectangle}\n\n{rectangle}\n\n"
+        f'<span class="atpl-alsoreadstyle">Also read:</span>\n<div><ul>{also_read}</ul></div>\n'
+    )
+    [finding] = height_findings(page, max_height_share=0.1)
+    share = round(100 * 250 / (250 + text_height(200, 2)))  # one unit; the list is no content
+    assert finding.data["height_share"] == share == 27
+    assert "; 2 ad units below the main content not counted)" in finding.message
+    assert (finding.line, finding.column) == (3, 1)  # at the unit that counts
+    # the same units with a paragraph after them are inside the main content: all count
+    inside = page.replace('<span class="atpl-alsoreadstyle">Also read:</span>', words(20, "c"))
+    [finding] = height_findings(inside, max_height_share=0.1)
+    assert finding.data["height_share"] == round(100 * 750 / (750 + text_height(220, 3)))
+    assert "below the main content" not in finding.message
+
+
+def test_an_image_ends_the_main_content_too() -> None:
+    """An article that ends on a photo: a unit before the photo is inside the main
+    content, one after it below."""
+    unit = '<ins class="adsbygoogle" style="height:100px"></ins>'
+    photo = '<img src="/p.jpg" width="360" height="240">'
+    page = f"{words(200, 'a')}\n\n{unit}\n\n{photo}\n\n{unit}\n"
+    [finding] = height_findings(page, max_height_share=0.0)
+    assert finding.data["height_share"] == round(100 * 100 / (100 + 240 + text_height(200, 1)))
+
+
+def test_an_ad_pinned_to_the_screen_counts_wherever_its_markup_is() -> None:
+    """Sticky ads count toward density, once; their markup often closes the page."""
+    unit = '<ins class="adsbygoogle" style="height:100px"></ins>'
+    anchor = (
+        '<div style="position:fixed;bottom:0">'
+        '<ins class="adsbygoogle" style="height:50px"></ins></div>'
+    )
+    page = f"{words(200, 'a')}\n\n{unit}\n\n{words(100, 'b')}\n\n{anchor}\n"
+    [finding] = height_findings(page, max_height_share=0.0)
+    assert finding.data["height_share"] == round(100 * 150 / (150 + text_height(300, 2)))

@@ -27,6 +27,13 @@ def prose() -> str:
     )
 
 
+def prose_around(units: str) -> str:
+    """The prose with `units` before its last paragraph: inside the main content, not below
+    it, where the Better Ads Standards (and the height share) do not count ads."""
+    paragraphs = prose().split("\n")
+    return "\n".join([*paragraphs[:-1], units, paragraphs[-1]])
+
+
 SIDEBAR = (
     "<html><body>\n<aside>Sponsored picks\n"
     + f"{UNIT}\n" * 3
@@ -114,7 +121,7 @@ def test_a_page_over_the_height_share_shows_it_in_every_format(
     text (300 words at 7.5 a 24 px line) and 6 x 16 px between paragraphs."""
     units = "\n".join(UNIT.replace("<ins ", '<ins style="height:250px" ') for _ in range(3))
     (site / "heavy.html").write_text(
-        f"<html><body><main>{prose()}\n{units}</main></body></html>\n", encoding="utf-8"
+        f"<html><body><main>{prose_around(units)}</main></body></html>\n", encoding="utf-8"
     )
     share = round(100 * 750 / (750 + 300 / 7.5 * 24 + 6 * 16))
     [flag] = report(tmp_path, capsys, "--no-cache")["over_threshold"]
@@ -128,7 +135,7 @@ def test_the_height_histogram_bins_every_measured_file_by_its_height_share(
 ) -> None:
     unit = UNIT.replace("<ins ", '<ins style="height:100px" ')
     (site / "light.html").write_text(
-        f"<html><body><main>{prose()}\n{unit}</main></body></html>\n", encoding="utf-8"
+        f"<html><body><main>{prose_around(unit)}</main></body></html>\n", encoding="utf-8"
     )
     (site / "plain.md").write_text(" ".join(["word"] * 200) + "\n", encoding="utf-8")
     share = 100 * 100 / (100 + 300 / 7.5 * 24 + 6 * 16)  # 9.4%: one 100 px unit

@@ -21,7 +21,8 @@ What it checks:
       is not flagged, since most are small anchors; one of unknown width spans the screen.
       Every unit counts, navigation's too, whatever the document's length;
     - stacked units: consecutive units with fewer than `min_words_between` words of content
-      between them (`max_stacked`: the most units allowed in one stack).
+      between them (`max_stacked`: the most units allowed in one stack); pinned units are
+      over the page, in no stack.
     Documents with fewer than `min_words` words get only the stack and sticky tests.
 
     "Content" is the main content, as the Better Ads Standards measure it: headers, footers,
@@ -132,8 +133,9 @@ class Density:
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
-        if units and self.max_sticky_share is not None:
-            yield from self._pinned(document, units, self.max_sticky_share)
+        pins = _pins(document, units)
+        if pins and self.max_sticky_share is not None:
+            yield from self._pinned(document, units, pins, self.max_sticky_share)
         if not units:
             context.measure = Measure(0, document.words)
             return
@@ -159,7 +161,7 @@ class Density:
         in_content = units
         if self.max_height_share is not None:
             screen = Screen(self.screen_width)
-            height_share, in_content = _height_share(document, units, content, screen)
+            height_share, in_content = _height_share(document, units, content, screen, pins)
             base["height_share"] = round(height_share * 100)
         context.measure = Measure(len(units), words, measured, height_share)
         left_out = ""
@@ -199,24 +201,26 @@ class Density:
                 f"sizes the page declares{left_out})"
             )
             yield self._hit(in_content[0], base, "height_share", limit, detail)
-        if self.max_stacked is not None:
-            yield from self._stacks(document, units, base, content.run_words)
+        in_flow = [unit for unit in units if unit.index not in pins] if pins else units
+        if self.max_stacked is not None and in_flow:
+            # a pinned ad is over the page, not stacked in it with the ads beside its markup
+            yield from self._stacks(document, in_flow, base, content.run_words)
 
-    def _pinned(self, document: Document, units: list[Element], limit: float) -> Iterator[Hit]:
+    def _pinned(
+        self,
+        document: Document,
+        units: list[Element],
+        pins: dict[int, tuple[Element, str]],
+        limit: float,
+    ) -> Iterator[Hit]:
         """Each element that pins ads to the screen once, at its first unit, when it covers
         more than `limit` of the screen's area (Chromium's large-sticky-ad test): the
         larger of the sizes the ad and the pinned element state, full width when neither
         states a width."""
         screen = Screen(self.screen_width, self.screen_height)
-        memo: dict[int, tuple[Element, str] | None] = {}
         reported: set[int] = set()
-
-        def pinning(element: Element) -> tuple[Element, str] | None:
-            position = pinned_position(element)
-            return (element, position) if position else None
-
         for unit in units:
-            found = pinning(unit) or document.nearest_ancestor(unit, pinning, memo)
+            found = pins.get(unit.index)
             if found is None or found[0].index in reported:
                 continue
             pinned, position = found
@@ -465,32 +469,25 @@ class _BlockFinder:
 
 
 def _height_share(
-    document: Document, units: list[Element], content: Content, screen: Screen
+    document: Document,
+    units: list[Element],
+    content: Content,
+    screen: Screen,
+    pins: dict[int, tuple[Element, str]],
 ) -> tuple[float, list[Element]]:
     """The share of the main content's estimated height on `screen` that ads take, the
     measure of the Better Ads Standards' 30% (see kinds/heights.py): ads over ads, text and
     media; and the units it counts. Like the Standards, it does not count the ads below
     the main content, after its last words or image (the units between an article's last
-    paragraph and its "Also read" list), but counts those pinned to the screen, once."""
+    paragraph and its "Also read" list), but counts those pinned to the screen (`pins`)
+    wherever their markup is (often last in the page), once."""
     media = list(content_media(document, units, content.outside))
     end = _last_content_start(document, content.run_words)
     if media:
         end = max(end, media[-1].start)
     if end < 0:
         end = len(document.text)  # no content at all: nothing is below it
-    memo: dict[int, bool | None] = {}
-
-    def pinning(element: Element) -> bool | None:
-        return True if pinned_position(element) else None
-
-    # a pinned ad is over the content wherever its markup is (often last in the page)
-    in_content = [
-        unit
-        for unit in units
-        if unit.start < end
-        or pinned_position(unit)
-        or document.nearest_ancestor(unit, pinning, memo)
-    ]
+    in_content = [unit for unit in units if unit.start < end or unit.index in pins]
     ads = sum(ad_height(unit, document, screen) for unit in in_content)
     total = (
         ads
@@ -498,6 +495,24 @@ def _height_share(
         + screen.text_height(content.words, content.blocks)
     )
     return (ads / total if total else 0.0), in_content
+
+
+def _pins(document: Document, units: list[Element]) -> dict[int, tuple[Element, str]]:
+    """By unit index, the element pinning the unit to the screen (itself or the nearest
+    enclosing element whose style says `position: fixed` or `sticky`) and that position,
+    for the units that are pinned."""
+    memo: dict[int, tuple[Element, str] | None] = {}
+
+    def pinning(element: Element) -> tuple[Element, str] | None:
+        position = pinned_position(element)
+        return (element, position) if position else None
+
+    pins = {}
+    for unit in units:
+        found = pinning(unit) or document.nearest_ancestor(unit, pinning, memo)
+        if found is not None:
+            pins[unit.index] = found
+    return pins
 
 
 def _last_content_start(document: Document, run_words: Sequence[int]) -> int:

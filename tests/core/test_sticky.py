@@ -186,3 +186,21 @@ def test_bad_sticky_options_are_config_errors(
     assert main(["check", "--no-cache", "a.md"]) == 2
     expected = f'adlint: error: .adlint.yaml:3: rule "large-sticky-ad": {message}\n'
     assert capsys.readouterr().err == expected
+
+
+@pytest.mark.parametrize(("style", "stacked"), [("position:fixed;bottom:0", False), ("", True)])
+def test_a_pinned_ad_is_not_stacked_with_the_ad_beside_its_markup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, style: str, stacked: bool
+) -> None:
+    prose = " ".join(f"w{n}" for n in range(300))
+    text = (
+        f"<p>{prose}</p>\n"
+        '<ins class="adsbygoogle" style="display:block;height:100px"></ins>\n'
+        f'<div style="{style}"><ins class="adsbygoogle" style="width:320px;height:50px"></ins>'
+        f"</div>\n<p>{prose}</p>\n"
+    )
+    (tmp_path / "a.html").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--no-cache", "--format", "json", "--select", "ad-density", "a.html"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f["data"]["measure"] for f in findings] == (["stacked"] if stacked else [])

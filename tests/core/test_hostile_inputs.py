@@ -259,6 +259,23 @@ def test_text_under_deep_nesting_is_not_copied_into_every_ancestor(tmp_path: Pat
     assert (finding["line"], finding["column"]) == (1, 3 + 13 * depth + 9 + 1)
 
 
+def test_thousands_of_ads_in_one_pinned_element_with_a_huge_style_are_linear(
+    tmp_path: Path,
+) -> None:
+    """Each ad unit asked whether its parent pins it to the screen, and each asking read the
+    parent's style again: 10,000 units in a `<div>` with a 100 KB style took 200 s, and
+    these would take ten minutes. The subprocess timeout only detects a hang; a file that
+    runs past the per-file CPU limit would be a parse-error instead of its findings."""
+    style = "position:fixed;inset:0;" + "a:b;" * 25_000
+    units = '<ins class="adsbygoogle"></ins>' * 20_000
+    report = run_check(tmp_path, "pinned.html", f'<div style="{style}">{units}</div>\n'.encode())
+    assert by_rule(report, "parse-error") == []
+    [sticky] = by_rule(report, "large-sticky-ad")
+    assert (sticky["line"], sticky["column"]) == (1, len(f'<div style="{style}">') + 1)
+    assert "covers about 100% of a 360x640 px phone screen" in sticky["message"]
+    assert len(by_rule(report, "ad-unit")) == 20_000
+
+
 def test_a_link_title_full_of_link_syntax_is_linear(tmp_path: Path) -> None:
     """The destination was searched from the link's end, trying every `](` of the title,
     each up to the end: 20,000 took 31 s, these would take over ten minutes. The

@@ -245,10 +245,12 @@ class Document:
     ) -> _Answer | None:
         """`answer` for the innermost enclosing element it gives one for (not None), or None.
 
-        `memo` (element index -> result) is the caller's, one per question and document:
-        the elements of a document ask about shared ancestors, and walking every chain
-        would take time growing with the square of the nesting depth. With the memo, `answer`
-        is asked at most once per child of an element: linear in all.
+        `memo` is the caller's, one per question and document, and opaque: the elements of
+        a document ask about shared ancestors, and walking every chain would take time
+        growing with the square of the nesting depth. The memo keeps each element's result
+        (by its index), so chains are walked once, and each `answer` (by -2 - its index), so
+        it is asked once per element, not once per child: an answer may be costly (a
+        selector's pattern over a 100 KB attribute, asked by 10,000 children).
         """
         walked = []
         result: _Answer | None = None
@@ -257,7 +259,11 @@ class Document:
             if element.parent < 0:
                 break
             element = self.elements[element.parent]
-            result = answer(element)
+            key = -2 - element.index
+            if key in memo:
+                result = memo[key]
+            else:
+                result = memo[key] = answer(element)
             if result is not None:
                 break
         else:

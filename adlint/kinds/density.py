@@ -505,14 +505,9 @@ def _pins(document: Document, units: list[Element]) -> dict[int, tuple[Element, 
     enclosing element whose style says `position: fixed` or `sticky`) and that position,
     for the units that are pinned."""
     memo: dict[int, tuple[Element, str] | None] = {}
-    positions: dict[int, str] = {}
 
     def pinning(element: Element) -> tuple[Element, str] | None:
-        # asked once per child of an element: read each style once (a 100 KB style over
-        # 10,000 units took minutes)
-        if element.index not in positions:
-            positions[element.index] = pinned_position(element)
-        position = positions[element.index]
+        position = pinned_position(element)
         return (element, position) if position else None
 
     pins = {}

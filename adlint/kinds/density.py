@@ -6,11 +6,11 @@ What it checks:
     - per 1,000 visible words (`max_per_1000_words`);
     - as a share of the page's height on a phone `screen_width` px wide
       (`max_height_share`), the measure of the Better Ads Standard's 30% mobile limit,
-      estimated from the sizes the source declares (kinds/heights.py): ads' declared or
-      named sizes (a 300x250 rectangle when unknown), content images' (full width at 16:9
-      when unknown) and the text's length, all scaled to the screen's width; as in the
-      Standard, ads below the main content (after its last words or image) are left out,
-      and ads pinned to the screen counted wherever they are;
+      estimated from the sizes the source declares (kinds/heights.py): ads' declared, named
+      or GPT `defineSlot` sizes (a 300x250 rectangle when unknown), content images' (full
+      width at 16:9 when unknown) and the text's length, all scaled to the screen's width;
+      as in the Standard, ads below the main content (after its last words or image) are
+      left out, and ads pinned to the screen counted wherever they are;
     - as a share of blocks, units / (units + content blocks) (`max_share`): a cruder proxy
       for the same limit, which counts a 90 px banner as a whole paragraph;
     - an ad pinned to the screen (`max_sticky_share`): the Standards' "large sticky ad",
@@ -75,12 +75,14 @@ from adlint.formats import counted
 from adlint.kinds import ELEMENT_FIELDS, RuleContext, element_hit
 from adlint.kinds.heights import (
     Screen,
+    Slots,
     ad_height,
     content_media,
     known_ad_box,
     media_height,
     pinned_box,
     pinned_position,
+    slot_sizes,
 )
 
 if TYPE_CHECKING:
@@ -134,8 +136,9 @@ class Density:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
         pins = _pins(document, units)
+        slots = slot_sizes(document) if units else {}
         if pins and self.max_sticky_share is not None:
-            yield from self._pinned(document, units, pins, self.max_sticky_share)
+            yield from self._pinned(document, units, pins, slots, self.max_sticky_share)
         if not units:
             context.measure = Measure(0, document.words)
             return
@@ -161,7 +164,7 @@ class Density:
         in_content = units
         if self.max_height_share is not None:
             screen = Screen(self.screen_width)
-            height_share, in_content = _height_share(document, units, content, screen, pins)
+            height_share, in_content = _height_share(document, units, content, screen, pins, slots)
             base["height_share"] = round(height_share * 100)
         context.measure = Measure(len(units), words, measured, height_share)
         left_out = ""
@@ -211,6 +214,7 @@ class Density:
         document: Document,
         units: list[Element],
         pins: dict[int, tuple[Element, str]],
+        slots: Slots,
         limit: float,
     ) -> Iterator[Hit]:
         """Each element that pins ads to the screen once, at its first unit, when it covers
@@ -228,7 +232,7 @@ class Density:
             if pinned.index not in pinned_boxes:  # read its style once, however many units
                 pinned_boxes[pinned.index] = pinned_box(pinned, position, screen)
             boxes = [pinned_boxes[pinned.index]]
-            ad = known_ad_box(unit, document, screen)
+            ad = known_ad_box(unit, document, screen, slots)
             if ad is not None:
                 boxes.append(ad)
             heights = [height for _, height in boxes if height is not None]
@@ -477,6 +481,7 @@ def _height_share(
     content: Content,
     screen: Screen,
     pins: dict[int, tuple[Element, str]],
+    slots: Slots,
 ) -> tuple[float, list[Element]]:
     """The share of the main content's estimated height on `screen` that ads take, the
     measure of the Better Ads Standards' 30% (see kinds/heights.py): ads over ads, text and
@@ -491,7 +496,7 @@ def _height_share(
     if end < 0:
         end = len(document.text)  # no content at all: nothing is below it
     in_content = [unit for unit in units if unit.start < end or unit.index in pins]
-    ads = sum(ad_height(unit, document, screen) for unit in in_content)
+    ads = sum(ad_height(unit, document, screen, slots) for unit in in_content)
     total = (
         ads
         + sum(media_height(element, screen) for element in media)

@@ -3,13 +3,13 @@
 Why estimate: the Better Ads Standards fail a mobile page whose ads take more than 30% of
 the main content's height. A linter sees no rendered page, but the source declares most of
 what decides heights: ad slots carry their sizes (`width`/`height` attributes, `style`
-sizes, the `min-height` Google's tags write), banners are images of stated size (or whose
-file name states it: `banner_728x90.png`, WordPress's `photo-300x200.jpg`), and the height
-of text follows from its length at a phone's width. Everything is scaled to the phone's
-width as a responsive page would be (a 728x90 banner is 44 px tall on a 360 px screen).
-What the source does not say is assumed, and said: an ad of unknown size is a 300x250
-medium rectangle, the most served mobile size; a content image or embed of unknown size
-fills the width at 16:9.
+sizes, the `min-height` Google's tags write, the sizes a page's `googletag.defineSlot` calls
+give its slots), banners are images of stated size (or whose file name states it:
+`banner_728x90.png`, WordPress's `photo-300x200.jpg`), and the height of text follows from
+its length at a phone's width. Everything is scaled to the phone's width as a responsive
+page would be (a 728x90 banner is 44 px tall on a 360 px screen). What the source does not
+say is assumed, and said: an ad of unknown size is a 300x250 medium rectangle, the most
+served mobile size; a content image or embed of unknown size fills the width at 16:9.
 
 Ads pinned to the screen (`position: fixed` or `sticky`) are measured against the screen
 itself, for the Standards' "large sticky ad": there nothing is assumed, since most such
@@ -19,8 +19,9 @@ ads are small anchors of a size the source does not state.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from adlint.css import declarations
@@ -48,6 +49,13 @@ _ATTRIBUTE_LENGTH = re.compile(r"\s*(\d{1,6})(?!\d)")
 _STYLE_SIZE = re.compile(r"(?:^|[;\s])(min-)?(width|height)\s*:", re.IGNORECASE)
 _SCREEN_LENGTH = re.compile(r"(\d{1,6}(?:\.\d+)?)(px|vw|vh|%)?")
 """A length a pinned element may give its height in: pixels, or a share of the screen."""
+_DEFINE_SLOT = re.compile(r"""defineSlot\(\s*(['"`])[^'"`]{0,300}\1\s*,\s*\[""")
+"""`googletag.defineSlot(path, [sizes], 'div-id')`, up to the sizes' `[`: Google Publisher
+Tag's slot sizes in the page's scripts (bounded repeats: scripts come from the article)."""
+_SLOT_ID = re.compile(r"""\s*,\s*(['"`])([^'"`]{1,200})\1""")
+MAX_SIZES = 400
+"""Characters of a slot's size list read."""
+_SIZE_PAIR = re.compile(r"\[\s*(\d{1,4})\s*,\s*(\d{1,4})\s*\]")
 PINNED_POSITIONS = {"fixed": "fixed", "sticky": "sticky", "-webkit-sticky": "sticky"}
 _URL_SIZE = re.compile(r"(?<![0-9])([1-9][0-9]{1,3})[xX]([1-9][0-9]{1,3})(?![0-9])")
 """`728x90` in a banner's file name, `-300x200` in a WordPress thumbnail's."""
@@ -116,23 +124,68 @@ def size(element: Element) -> tuple[float | None, float | None]:
     return width, height
 
 
-def ad_height(unit: Element, document: Document, screen: Screen) -> float:
+Slots = Mapping[str, Sequence[tuple[float, float]]]
+"""Google Publisher Tag slot sizes by the id of the `<div>` that shows the slot."""
+NO_SLOTS: Slots = MappingProxyType({})
+
+
+def slot_sizes(document: Document) -> Slots:
+    """The sizes `googletag.defineSlot(path, sizes, 'div-id')` gives each slot in the
+    page's scripts (the first 2,000 characters of each, as elements keep them): a slot's
+    `<div>` often states no size of its own."""
+    slots: dict[str, list[tuple[float, float]]] = {}
+    for script in document.candidates(frozenset(("script",))):
+        if "defineSlot" not in script.own_text:
+            continue
+        text = script.own_text
+        for call in _DEFINE_SLOT.finditer(text):
+            end = _closing_bracket(text, call.end() - 1)
+            named = _SLOT_ID.match(text, end + 1) if end >= 0 else None
+            if named is None:
+                continue
+            sizes = _SIZE_PAIR.findall(text, call.end() - 1, end + 1)
+            if sizes:
+                slots.setdefault(named.group(2).strip(), [(float(w), float(h)) for w, h in sizes])
+    return slots
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    """The offset of the `]` closing the `[` at `start` (nested lists; `'fluid'` holds no
+    bracket), -1 when it is not within MAX_SIZES characters."""
+    depth = 0
+    for offset in range(start, min(len(text), start + MAX_SIZES)):
+        if text[offset] == "[":
+            depth += 1
+        elif text[offset] == "]":
+            depth -= 1
+            if not depth:
+                return offset
+    return -1
+
+
+def ad_height(unit: Element, document: Document, screen: Screen, slots: Slots = NO_SLOTS) -> float:
     """The unit's height on the screen: its known height, else a medium rectangle's."""
-    known = known_ad_box(unit, document, screen)
+    known = known_ad_box(unit, document, screen, slots)
     return screen.scaled(*DEFAULT_AD) if known is None else known[1]
 
 
 def known_ad_box(
-    unit: Element, document: Document, screen: Screen
+    unit: Element, document: Document, screen: Screen, slots: Slots = NO_SLOTS
 ) -> tuple[float | None, float] | None:
-    """The unit's (width, height) on the screen as the source states them: its own size,
-    else that of the first image or frame inside it that has one (a banner is an `<a>`
-    around an `<img>`); the width None when only the height is stated, and None when
-    nothing says."""
+    """The unit's (width, height) on the screen as the source states them: its own size
+    (or its GPT slot's, from `slots`), else that of the first image, frame or GPT slot
+    inside it that has one (a banner is an `<a>` around an `<img>`); the width None when
+    only the height is stated, and None when nothing says. Of a slot that takes several
+    sizes, the tallest on the screen: the one that can fail the page."""
     for element in (unit, *_descendants(unit, document)):
-        if element is not unit and (element.tag not in MEDIA_TAGS or element.hidden):
+        slot = slots.get(element.attrs.get("id", "")) if slots else None
+        if element is not unit and (
+            element.hidden or (element.tag not in MEDIA_TAGS and slot is None)
+        ):
             continue
         width, height = size(element)
+        if height is None and slot:
+            width, height = max(slot, key=lambda box: screen.scaled(*box))
         if element is not unit and _is_pixel(width, height):
             continue  # the impression pixel beside a banner says nothing of the banner
         if height is not None:

@@ -15,7 +15,7 @@ import pytest
 
 from adlint.cli import main
 from adlint.engine import lint_document
-from adlint.kinds.heights import Screen, ad_height, declared_size, media_height
+from adlint.kinds.heights import Screen, ad_height, declared_size, media_height, slot_sizes
 from adlint.parse import parse_text
 from adlint.policy import Rule, load_default_policy
 
@@ -210,3 +210,43 @@ def test_an_ad_pinned_to_the_screen_counts_wherever_its_markup_is() -> None:
     page = f"{words(200, 'a')}\n\n{unit}\n\n{words(100, 'b')}\n\n{anchor}\n"
     [finding] = height_findings(page, max_height_share=0.0)
     assert finding.data["height_share"] == round(100 * 150 / (150 + text_height(300, 2)))
+
+
+GPT = """<script>
+  googletag.cmd.push(function() {
+    googletag.defineSlot('/6355419/side', [[300, 250], [ 300,600 ]], 'side-slot')
+      .addService(googletag.pubads());
+    googletag.defineSlot("/6355419/top", [728, 90], "top-slot").addService(googletag.pubads());
+    googletag.defineSlot(`/1/native`, 'fluid', 'native-slot');
+    googletag.defineSlot('/1/mixed', [[320, 50], 'fluid'], 'mixed-slot');
+  });
+</script>"""
+
+
+def test_gpt_slot_sizes_come_from_define_slot_calls() -> None:
+    document = parse_text("a.html", GPT)
+    assert slot_sizes(document) == {
+        "side-slot": [(300, 250), (300, 600)],
+        "top-slot": [(728, 90)],
+        "mixed-slot": [(320, 50)],
+    }
+
+
+@pytest.mark.parametrize(
+    ("markup", "height"),
+    [
+        ('<div id="top-slot"></div>', 90 * 360 / 728),  # a leaderboard fitted to 360 px
+        ('<div class="ad-slot"><div id="top-slot"></div></div>', 90 * 360 / 728),  # inside
+        ('<div id="side-slot"></div>', 600),  # the tallest size the slot takes
+        ('<div id="top-slot" style="min-height:250px"></div>', 250),  # its own size first
+        ('<div id="native-slot"></div>', 250),  # fluid: unknown, a medium rectangle
+        ('<div id="other-slot"></div>', 250),
+    ],
+)
+def test_a_gpt_slot_without_a_size_of_its_own_takes_its_define_slot_size(
+    markup: str, height: float
+) -> None:
+    document = parse_text("a.html", f"{GPT}\n<main>{markup}</main>")
+    slots = slot_sizes(document)
+    unit = next(e for e in document.elements if e.tag == "div")
+    assert ad_height(unit, document, SCREEN, slots) == pytest.approx(height)

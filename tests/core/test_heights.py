@@ -146,23 +146,33 @@ def test_ads_and_images_in_navigation_are_left_out(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("option", "message"),
+    ("rule", "option", "message"),
     [
-        ("screen_width: 50", 'key "screen_width": must be at least 100, not 50'),
-        ("max_height_share: 2", 'key "max_height_share": must be at most 1, not 2'),
-        ("screen_width: wide", 'key "screen_width": must be a number'),
+        ("ad-density", "screen_width: 50", 'key "screen_width": must be at least 100, not 50'),
+        ("ad-density", "max_height_share: 2", 'key "max_height_share": must be at most 1, not 2'),
+        ("ad-density", "screen_width: wide", 'key "screen_width": must be a number'),
+        (
+            "large-sticky-ad",
+            "screen_height: 50",
+            'key "screen_height": must be at least 100, not 50',
+        ),
+        (
+            "large-sticky-ad",
+            "max_sticky_share: 1.5",
+            'key "max_sticky_share": must be at most 1, not 1.5',
+        ),
+        ("large-sticky-ad", "max_sticky_share: lots", 'key "max_sticky_share": must be a number'),
     ],
 )
 def test_bad_height_options_are_config_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, option: str, message: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, rule: str, option: str, message: str
 ) -> None:
-    (tmp_path / ".adlint.yaml").write_text(f"rules:\n  ad-density:\n    {option}\n")
+    (tmp_path / ".adlint.yaml").write_text(f"rules:\n  {rule}:\n    {option}\n")
     (tmp_path / "a.md").write_text("Text.\n")
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--no-cache", "a.md"]) == 2
-    assert (
-        capsys.readouterr().err == f'adlint: error: .adlint.yaml:3: rule "ad-density": {message}\n'
-    )
+    expected = f'adlint: error: .adlint.yaml:3: rule "{rule}": {message}\n'
+    assert capsys.readouterr().err == expected
 
 
 def test_ads_below_the_main_content_are_not_counted() -> None:

@@ -169,25 +169,6 @@ def test_the_limit_and_the_screen_come_from_the_config(
         assert f"covers about {round(share * 100)}% of a" in findings[0]["message"]
 
 
-@pytest.mark.parametrize(
-    ("option", "message"),
-    [
-        ("screen_height: 50", 'key "screen_height": must be at least 100, not 50'),
-        ("max_sticky_share: 1.5", 'key "max_sticky_share": must be at most 1, not 1.5'),
-        ("max_sticky_share: lots", 'key "max_sticky_share": must be a number'),
-    ],
-)
-def test_bad_sticky_options_are_config_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, option: str, message: str
-) -> None:
-    (tmp_path / ".adlint.yaml").write_text(f"rules:\n  large-sticky-ad:\n    {option}\n")
-    (tmp_path / "a.md").write_text("Text.\n")
-    monkeypatch.chdir(tmp_path)
-    assert main(["check", "--no-cache", "a.md"]) == 2
-    expected = f'adlint: error: .adlint.yaml:3: rule "large-sticky-ad": {message}\n'
-    assert capsys.readouterr().err == expected
-
-
 @pytest.mark.parametrize(("style", "stacked"), [("position:fixed;bottom:0", False), ("", True)])
 def test_a_pinned_ad_is_not_stacked_with_the_ad_beside_its_markup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, style: str, stacked: bool

@@ -136,9 +136,11 @@ class Density:
     def check(self, document: Document, context: RuleContext) -> Iterator[Hit]:
         units = self._units(context)
         pins = _pins(document, units)
-        slots = slot_sizes(document) if units else {}
-        if pins and self.max_sticky_share is not None:
-            yield from self._pinned(document, units, pins, slots, self.max_sticky_share)
+        sticky_limit = self.max_sticky_share if pins else None
+        measures_heights = sticky_limit is not None or (units and self.max_height_share is not None)
+        slots = slot_sizes(document) if measures_heights else {}
+        if sticky_limit is not None:
+            yield from self._pinned(document, units, pins, slots, sticky_limit)
         if not units:
             context.measure = Measure(0, document.words)
             return

@@ -48,7 +48,8 @@ _LENGTH = re.compile(r"\s*(\d{1,6}(?:\.\d+)?)\s*(px)?(?![\w%.])", re.IGNORECASE)
 _ATTRIBUTE_LENGTH = re.compile(r"\s*(\d{1,6})(?!\d)")
 _STYLE_SIZE = re.compile(r"(?:^|[;\s])(min-)?(width|height)\s*:", re.IGNORECASE)
 _SCREEN_LENGTH = re.compile(r"(\d{1,6}(?:\.\d+)?)(px|vw|vh|%)?")
-"""A length a pinned element may give its height in: pixels, or a share of the screen."""
+"""A length a pinned element may give its size or offsets in: pixels, or a share of the
+screen."""
 _DEFINE_SLOT = re.compile(r"""defineSlot\(\s*(['"`])[^'"`]{0,300}\1\s*,\s*\[""")
 """`googletag.defineSlot(path, [sizes], 'div-id')`, up to the sizes' `[`: Google Publisher
 Tag's slot sizes in the page's scripts (bounded repeats: scripts come from the article)."""

@@ -137,12 +137,15 @@ class Density:
         units = self._units(context)
         pins = _pins(document, units)
         sticky_limit = self.max_sticky_share if pins else None
-        measures_heights = sticky_limit is not None or (units and self.max_height_share is not None)
+        measures_heights = sticky_limit is not None or (
+            bool(units) and self.max_height_share is not None
+        )
         slots = slot_sizes(document) if measures_heights else {}
         if sticky_limit is not None:
             yield from self._pinned(document, units, pins, slots, sticky_limit)
-        if not units:
-            context.measure = Measure(0, document.words)
+        if not units or not self._weighs_content:
+            # a rule that only looks at pinned ads (large-sticky-ad) measures no content
+            context.measure = Measure(len(units), document.words)
             return
         content = self._content(document, context)
         if content.outside:
@@ -210,6 +213,12 @@ class Density:
         if self.max_stacked is not None and in_flow:
             # a pinned ad is over the page, not stacked in it with the ads beside its markup
             yield from self._stacks(document, in_flow, base, content.run_words)
+
+    @property
+    def _weighs_content(self) -> bool:
+        """Whether any measure against the content is on (all but `max_sticky_share`)."""
+        limits = (self.max_per_1000_words, self.max_share, self.max_height_share)
+        return self.max_stacked is not None or any(limit is not None for limit in limits)
 
     def _pinned(
         self,
